@@ -66,19 +66,6 @@ def test_immutable_change_replaces(run_module, vpc_id):
     assert logs[0]["DeliverLogsPermissionArn"] == ROLE2
 
 
-def test_other_flow_logs_to_the_same_group_are_replaced(run_module, vpc_id):
-    ec2 = boto3.client("ec2")
-    for interval in (600, 60):
-        ec2.create_flow_logs(ResourceIds=[vpc_id], ResourceType="VPC", TrafficType="ALL",
-                             LogGroupName="/aws/vpc/flow-logs", DeliverLogsPermissionArn=ROLE,
-                             MaxAggregationInterval=interval)
-    assert len(flow_logs(vpc_id)) == 2
-    failed, result = run_module(vpc_flow_log, args(vpc_id))
-    assert not failed and result["changed"]
-    logs = flow_logs(vpc_id)
-    assert len(logs) == 1 and logs[0]["MaxAggregationInterval"] == 60
-
-
 def test_absent(run_module, vpc_id):
     run_module(vpc_flow_log, args(vpc_id))
     failed, result = run_module(vpc_flow_log, args(vpc_id, state="absent"))
