@@ -1,4 +1,5 @@
-"""deploy.yml on the local emulator: converges, is idempotent, and check mode reports drift without fixing it."""
+"""deploy.yml on the local emulator: converges, is idempotent, and check mode (plan.yml) reports drift
+without fixing it."""
 
 
 def _db_ingress(ec2):
@@ -21,6 +22,10 @@ def test_deploy_twice_then_check_mode_reports_a_deleted_rule(emulator, run_playb
     assert second.changed() == 0, "second deploy is not a no-op:\n" + second.output[-5000:]
     assert len(ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["mithran-vpc"]}])["Vpcs"]) == 1
 
+    no_drift = run_playbook("playbooks/plan.yml", check=True)
+    assert no_drift.rc == 0, no_drift.output[-3000:]
+    assert "No drift" in no_drift.output
+
     # Somebody deletes the database tier's only rule by hand.
     group_id, permissions = _db_ingress(ec2)
     assert len(permissions) == 1
@@ -31,6 +36,11 @@ def test_deploy_twice_then_check_mode_reports_a_deleted_rule(emulator, run_playb
     assert check.changed() >= 1, "check mode did not report the deleted rule"
     assert "mithran-db" in check.output
     assert _db_ingress(ec2)[1] == [], "check mode changed the emulator's state"
+
+    drift = run_playbook("playbooks/plan.yml", check=True)
+    assert drift.rc != 0, "plan.yml exited 0 despite drift"
+    assert "Create the security groups of each tier [mithran-db]" in drift.output, drift.output[-3000:]
+    assert _db_ingress(ec2)[1] == [], "plan.yml changed the emulator's state"
 
     fixed = run_playbook("playbooks/deploy.yml")
     assert fixed.rc == 0 and fixed.changed() >= 1
