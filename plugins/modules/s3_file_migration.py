@@ -195,8 +195,10 @@ uploaded_files:
   type: list
   elements: str
   sample: ["parts/bracket.step"]
-skipped:
-  description: The number of files whose object was already there with the same size and checksum.
+unchanged:
+  description:
+    - The number of files whose object was already there with the same size and checksum (not sent).
+    - Not called C(skipped), which Ansible would read as a skipped task.
   returned: always
   type: int
   sample: 10008
@@ -296,7 +298,7 @@ throughput:
       type: float
       sample: 0.9
     files_per_second:
-      description: Files handled (uploaded or skipped) per second of the transfer phase.
+      description: Files handled (uploaded or unchanged) per second of the transfer phase.
       type: float
       sample: 172.4
     mib_per_second:
@@ -1115,7 +1117,7 @@ def main():
         uploaded=len(migration.uploaded),
         uploaded_bytes=migration.uploaded_bytes,
         uploaded_files=sorted(migration.uploaded)[:limit],
-        skipped=migration.skipped,
+        unchanged=migration.skipped,
         remaining=migration.deferred,
         failed_files=[dict(path=p, error=e) for p, e in failures[:limit]],
         failed_count=len(failures),

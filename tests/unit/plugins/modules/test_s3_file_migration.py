@@ -86,7 +86,7 @@ def test_first_upload_stores_every_file_with_checksum_and_class(run_module, buck
     content = make_tree(tmp_path, large=[12 * MIB + 123])
     failed, result = run_module(s3_file_migration, args(tmp_path))
     assert not failed, result["msg"]
-    assert result["changed"] and result["uploaded"] == len(content) and result["skipped"] == 0
+    assert result["changed"] and result["uploaded"] == len(content) and result["unchanged"] == 0
     assert result["verification"] == "passed" and result["verified"] == len(content)
 
     found = objects()
@@ -110,7 +110,7 @@ def test_rerun_uploads_nothing(run_module, bucket, tmp_path):
     failed, result = run_module(s3_file_migration, args(tmp_path))
     assert not failed, result["msg"]
     assert not result["changed"]
-    assert result["uploaded"] == 0 and result["skipped"] == len(content)
+    assert result["uploaded"] == 0 and result["unchanged"] == len(content)
     assert result["verification"] == "passed" and result["verified"] == len(content)
     # Nothing was written: one version per key, same ETags.
     assert versions() == {"cad/" + rel: 1 for rel in content}
@@ -132,7 +132,7 @@ def test_changed_file_is_detected_and_resent(run_module, bucket, tmp_path):
     failed, result = run_module(s3_file_migration, args(tmp_path))
     assert not failed, result["msg"]
     assert result["changed"] and sorted(result["uploaded_files"]) == [big, small]
-    assert result["skipped"] == len(content) - 2
+    assert result["unchanged"] == len(content) - 2
     counts = versions()
     assert counts.pop("cad/" + small) == 2 and counts.pop("cad/" + big) == 2
     assert set(counts.values()) == {1}
@@ -206,7 +206,7 @@ def test_crash_halfway_then_rerun_sends_only_the_rest(run_module, bucket, tmp_pa
     monkeypatch.setattr(s3_file_migration.Migration, "upload_part", counting_part)
     failed, result = run_module(s3_file_migration, args(tmp_path))
     assert not failed, result["msg"]
-    assert result["uploaded"] == len(content) - len(there) and result["skipped"] == len(there)
+    assert result["uploaded"] == len(content) - len(there) and result["unchanged"] == len(there)
     assert sorted(sent_parts) == [2, 3]  # part 1 was reused from the interrupted upload
     assert result["verification"] == "passed" and result["mismatch_count"] == 0
     assert set(versions().values()) == {1}
@@ -261,7 +261,7 @@ def test_killed_process_then_rerun_sends_only_the_rest(run_module, moto_server, 
 
     failed, result = run_module(s3_file_migration, dict(module_args, workers=8))
     assert not failed, result["msg"]
-    assert result["uploaded"] == len(content) - len(there) and result["skipped"] == len(there)
+    assert result["uploaded"] == len(content) - len(there) and result["unchanged"] == len(there)
     assert result["verification"] == "passed" and result["verified"] == len(content)
     listed = client.list_object_versions(Bucket=BUCKET)
     assert len(listed["Versions"]) == len(content)  # nothing was sent twice
@@ -324,7 +324,7 @@ def test_kms_and_sha256_checksums_survive_and_rerun_skips(run_module, bucket, tm
         assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key["Arn"]
         assert head["ChecksumSHA256"]
     failed, result = run_module(s3_file_migration, params)
-    assert not failed and not result["changed"] and result["skipped"] == len(content)
+    assert not failed and not result["changed"] and result["unchanged"] == len(content)
     assert set(versions().values()) == {1}
 
 
@@ -345,7 +345,7 @@ def test_include_exclude_and_max_files(run_module, bucket, tmp_path):
     assert result["uploaded"] == 3 and result["remaining"] == 2 and result["verification"] == "max_files"
     assert len(objects()) == 3
     failed, result = run_module(s3_file_migration, params)
-    assert not failed and result["uploaded"] == 2 and result["skipped"] == 3
+    assert not failed and result["uploaded"] == 2 and result["unchanged"] == 3
     failed, result = run_module(s3_file_migration, dict(params, max_files=0))
     assert not failed and not result["changed"] and result["verification"] == "passed"
     assert sorted(objects()) == ["cad/drawings/part-%03d.dwg" % i for i in (1, 3, 5, 7, 9)]
