@@ -40,7 +40,7 @@ description:
     as RV(extra); they fail the verification only with O(allow_extra=false). Nothing is ever deleted.
   - In check mode nothing is written; the result lists what would be uploaded.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   src:
     description:
@@ -793,10 +793,10 @@ class Migration:
         etag = None
         try:
             if state["error"] is None:
+                checksum = {self.checksum.param: encoded, "ChecksumAlgorithm": self.checksum.algorithm}
                 response = self.client.upload_part(
                     aws_retry=True, Bucket=self.bucket, Key=state["local"].key, UploadId=state["upload_id"],
-                    PartNumber=index + 1, Body=data, **{self.checksum.param: encoded,
-                                                         "ChecksumAlgorithm": self.checksum.algorithm})
+                    PartNumber=index + 1, Body=data, **checksum)
                 etag = response["ETag"]
         except AWS_ERRORS as e:
             state["error"] = "upload of part %d failed: %s" % (index + 1, error_text(e))
