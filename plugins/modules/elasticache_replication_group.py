@@ -13,15 +13,15 @@ module: elasticache_replication_group
 short_description: Manage an ElastiCache (Redis OSS or Valkey) replication group with encryption
 version_added: 0.1.0
 description:
-  - Creates, modifies or deletes a cluster-mode-disabled ElastiCache replication group: one primary and
-    O(replicas) read replicas.
+  - Creates, modifies or deletes a cluster-mode-disabled ElastiCache replication group (one primary and
+    O(replicas) read replicas).
   - Encryption in transit and at rest (optionally with a customer managed KMS key) and an AUTH token.
   - A rerun compares only the settings this module manages and modifies only those that differ, so it
     is a no-op when nothing changed. The AUTH token cannot be read back; it is only sent on create or
     when O(auth_token_update_strategy) asks for a rotation.
   - Settings AWS cannot change on an existing group (engine, port, subnet group, encryption at rest,
     its KMS key, encryption in transit) fail the task with the difference instead of replacing the
-    group. A change of O(replicas) also fails: add or remove replicas with IncreaseReplicaCount /
+    group. A change of O(replicas) also fails; add or remove replicas with IncreaseReplicaCount /
     DecreaseReplicaCount deliberately.
   - community.aws.elasticache manages single cache clusters, without encryption options.
 author:
@@ -84,7 +84,7 @@ options:
     type: str
   auth_token:
     description:
-      - The AUTH token (password) clients must present: 16-128 printable ASCII characters without
+      - The AUTH token (password) clients must present, 16-128 printable ASCII characters without
         spaces, C('), C("), C(/) or C(@). Requires O(transit_encryption_enabled=true).
       - Never logged or returned.
     type: str
