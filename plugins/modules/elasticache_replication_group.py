@@ -88,6 +88,12 @@ options:
         spaces, C('), C("), C(/) or C(@). Requires O(transit_encryption_enabled=true).
       - Never logged or returned.
     type: str
+  auth_token_secret_id:
+    description:
+      - The Secrets Manager secret (name or ARN) whose string value is the AUTH token. The module reads
+        it only when it sends the token (on create, or with O(auth_token_update_strategy)), so the
+        token never passes through a playbook variable. Mutually exclusive with O(auth_token).
+    type: str
   auth_token_update_strategy:
     description:
       - Send O(auth_token) to an existing group with this strategy (C(ROTATE) adds it next to the
@@ -147,10 +153,9 @@ EXAMPLES = r"""
     cache_subnet_group_name: mithran-cache
     security_group_ids: ["{{ cache_sg_id }}"]
     kms_key_id: "{{ cache_key_arn }}"
-    auth_token: "{{ lookup('amazon.aws.secretsmanager_secret', 'mithran/cache/auth-token') }}"
+    auth_token_secret_id: mithran/cache/auth-token
     tags:
       Service: cache
-  no_log: true
 
 - name: Rotate the AUTH token
   mithran.platform.elasticache_replication_group:
@@ -293,16 +298,14 @@ def validate(module):
         module.fail_json(msg="multi_az_enabled requires automatic_failover_enabled")
     if p["kms_key_id"] and not p["at_rest_encryption_enabled"]:
         module.fail_json(msg="kms_key_id requires at_rest_encryption_enabled")
-    if p["auth_token"] is not None:
+    if p["auth_token"] is not None or p["auth_token_secret_id"]:
         if not p["transit_encryption_enabled"]:
             module.fail_json(msg="auth_token requires transit_encryption_enabled")
-        token = p["auth_token"]
-        if not _TOKEN.match(token) or any(c in token for c in _TOKEN_FORBIDDEN):
-            # Never echo the token itself.
-            module.fail_json(msg="auth_token must be 16-128 printable ASCII characters without spaces, ', \", / or @ "
-                                 "(the given one has %d characters)" % len(token))
-    if p["auth_token_update_strategy"] in ("ROTATE", "SET") and p["auth_token"] is None:
-        module.fail_json(msg="auth_token_update_strategy %s needs auth_token" % p["auth_token_update_strategy"])
+    if p["auth_token"] is not None:
+        check_token(module, p["auth_token"], "auth_token")
+    if p["auth_token_update_strategy"] in ("ROTATE", "SET") and p["auth_token"] is None and not p["auth_token_secret_id"]:
+        module.fail_json(msg="auth_token_update_strategy %s needs auth_token or auth_token_secret_id"
+                         % p["auth_token_update_strategy"])
     if p["snapshot_retention_limit"] is not None and not 0 <= p["snapshot_retention_limit"] <= 35:
         module.fail_json(msg="snapshot_retention_limit must be between 0 and 35, got %d" % p["snapshot_retention_limit"])
     if p["preferred_maintenance_window"] and not _MAINTENANCE.match(p["preferred_maintenance_window"]):
@@ -312,6 +315,30 @@ def validate(module):
         module.fail_json(msg="snapshot_window %r must look like 03:00-04:00" % p["snapshot_window"])
     if not 1 <= p["port"] <= 65535:
         module.fail_json(msg="port must be between 1 and 65535, got %d" % p["port"])
+
+
+def check_token(module, token, source):
+    if not _TOKEN.match(token) or any(c in token for c in _TOKEN_FORBIDDEN):
+        # Never echo the token itself.
+        module.fail_json(msg="%s must be 16-128 printable ASCII characters without spaces, ', \", / or @ "
+                             "(the given one has %d characters)" % (source, len(token)))
+
+
+def resolve_token(module):
+    """The AUTH token to send: the auth_token option, or the value of auth_token_secret_id."""
+    p = module.params
+    if not p["auth_token_secret_id"]:
+        return
+    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
+    try:
+        token = client.get_secret_value(aws_retry=True, SecretId=p["auth_token_secret_id"]).get("SecretString")
+    except is_boto3_error_code("ResourceNotFoundException"):
+        module.fail_json(msg="auth_token_secret_id %s does not exist" % p["auth_token_secret_id"])
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
+        module.fail_json_aws(e, msg="Failed to read auth_token_secret_id %s" % p["auth_token_secret_id"])
+    check_token(module, token or "", "the value of auth_token_secret_id %s" % p["auth_token_secret_id"])
+    module.no_log_values.add(token)
+    p["auth_token"] = token
 
 
 def describe(client, module):
@@ -545,6 +572,7 @@ def main():
         at_rest_encryption_enabled=dict(type="bool", default=True),
         kms_key_id=dict(type="str"),
         auth_token=dict(type="str", no_log=True),
+        auth_token_secret_id=dict(type="str"),
         auth_token_update_strategy=dict(type="str", choices=["ROTATE", "SET", "DELETE"]),
         automatic_failover_enabled=dict(type="bool", default=False),
         multi_az_enabled=dict(type="bool", default=False),
@@ -558,7 +586,8 @@ def main():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True,
+                              mutually_exclusive=[("auth_token", "auth_token_secret_id")])
     validate(module)
     p = module.params
     client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
@@ -570,6 +599,7 @@ def main():
     if group is None:
         if module.check_mode:
             module.exit_json(changed=True, replication_group={})
+        resolve_token(module)
         create(client, module)
         module.exit_json(changed=True, replication_group=format_group(client, module, describe(client, module)))
 
@@ -580,11 +610,14 @@ def main():
     if diffs:
         module.fail_json(msg="replication group %s cannot be changed in place: %s. Delete it (or change these "
                              "settings back) deliberately." % (p["replication_group_id"], "; ".join(diffs)))
-    if p["auth_token"] is not None and not group.get("AuthTokenEnabled") and not p["auth_token_update_strategy"]:
+    wants_token = p["auth_token"] is not None or p["auth_token_secret_id"]
+    if wants_token and not group.get("AuthTokenEnabled") and not p["auth_token_update_strategy"]:
         module.fail_json(msg="replication group %s has no AUTH token; set auth_token_update_strategy=ROTATE to add it"
                          % p["replication_group_id"])
 
     changed = False
+    if p["auth_token_update_strategy"] in ("ROTATE", "SET") and not module.check_mode:
+        resolve_token(module)
     mods = modifications(module, group, cluster)
     if mods:
         changed = True

@@ -152,3 +152,24 @@ def test_token_added_to_existing_group_needs_strategy(run_module, key_arn):
     failed, result = run_module(erg, args(key_arn))
     assert failed and "auth_token_update_strategy" in result["msg"]
     assert TOKEN not in result["msg"]
+
+
+def test_token_from_secrets_manager(run_module, key_arn):
+    boto3.client("secretsmanager").create_secret(Name="mithran/cache/auth-token", SecretString=TOKEN)
+    failed, result = run_module(erg, args(key_arn, auth_token=None, auth_token_secret_id="mithran/cache/auth-token"))
+    assert not failed and result["changed"], result
+    assert describe()["AuthTokenEnabled"] is True
+    assert TOKEN not in repr(result)
+    failed, result = run_module(erg, args(key_arn, auth_token=None, auth_token_secret_id="mithran/cache/auth-token"))
+    assert not failed and not result["changed"]
+
+
+def test_token_secret_missing_creates_nothing(run_module, key_arn):
+    failed, result = run_module(erg, args(key_arn, auth_token=None, auth_token_secret_id="nope"))
+    assert failed and "does not exist" in result["msg"]
+    assert describe() is None
+
+
+def test_token_and_secret_are_exclusive(run_module, key_arn):
+    failed, result = run_module(erg, args(key_arn, auth_token_secret_id="x"))
+    assert failed and "mutually exclusive" in result["msg"]
