@@ -33,7 +33,7 @@ def args(key_arn, **extra):
                 multi_az_enabled=True, kms_key_id=key_arn, auth_token=TOKEN, snapshot_retention_limit=3,
                 tags={"Service": "cache", "Name": GROUP})
     base.update(extra)
-    return base
+    return dict((k, v) for k, v in base.items() if v is not None)
 
 
 def test_create_encrypted_then_noop(run_module, key_arn):
