@@ -54,19 +54,3 @@ def assert_cost_tags(tags, service, environment="local"):
     assert tags["Service"] == service, tags
     assert tags["Environment"] == environment, tags
     assert tags["ManagedBy"] == "ansible", tags
-
-
-def converge_output(scenario):
-    """Run the scenario's converge playbook again with -v and return everything it printed.
-
-    Used to prove that a secret (a managed master password, an AUTH token) appears in no output.
-    """
-    import subprocess
-
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(PROJECT / "collections"), ANSIBLE_NOCOLOR="1")
-    proc = subprocess.run(
-        [str(PROJECT / ".venv" / "bin" / "ansible-playbook"), "-v", "-i", str(PROJECT / "inventories" / "local"),
-         str(PROJECT / "molecule" / scenario / "converge.yml")],
-        cwd=str(PROJECT), env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc.stdout + proc.stderr

@@ -2,7 +2,8 @@
 
 import pytest
 
-from aws_fixtures import assert_cost_tags, converge_output
+from aws_fixtures import assert_cost_tags
+from rerun_output import converge_output
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from aws_fixtures import assert_cost_tags, converge_output, tag_dict
+from aws_fixtures import assert_cost_tags, tag_dict
+from rerun_output import converge_output
 
 
 @pytest.fixture(scope="module")
