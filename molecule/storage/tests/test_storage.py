@@ -88,3 +88,11 @@ def test_access_logs_expire(s3, inventory):
 def test_access_logging_to_the_log_bucket(s3, bucket):
     logging = s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"]
     assert logging == {"TargetBucket": LOGS, "TargetPrefix": bucket + "/"}
+
+
+def test_object_ownership(s3):
+    def ownership(bucket):
+        return s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"][0]["ObjectOwnership"]
+
+    assert ownership(CAD) == ownership(STATIC) == "BucketOwnerEnforced"
+    assert ownership(LOGS) == "BucketOwnerPreferred"
