@@ -334,6 +334,8 @@ def check_subnet_group_zones(client, module):
     try:
         groups = client.describe_db_subnet_groups(aws_retry=True, DBSubnetGroupName=p["db_subnet_group_name"])
     except is_boto3_error_code("DBSubnetGroupNotFoundFault"):
+        if module.check_mode:
+            return  # a check run before the subnet group exists cannot tell
         module.fail_json(msg="db_subnet_group_name %s does not exist" % p["db_subnet_group_name"])
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
         module.fail_json_aws(e, msg="Failed to describe DB subnet group %s" % p["db_subnet_group_name"])
