@@ -142,7 +142,7 @@ missing:
 """
 
 try:
-    import botocore
+    import botocore.exceptions
 
     AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
 except ImportError:
