@@ -131,7 +131,13 @@ def break_environment(endpoint, environment="local"):
     except rds.exceptions.DBSnapshotAlreadyExistsFault:
         pass
     broken["old_snapshot"] = snapshot
-    volume = ec2.create_volume(AvailabilityZone=REGION + "a", Size=20, VolumeType="gp3", TagSpecifications=[
+    # moto omits SnapshotId on a volume created empty, and amazon.aws.ec2_vol_info then fails with
+    # KeyError 'snapshot_id' (AWS always returns the key): make the orphan from a snapshot.
+    seed = ec2.create_volume(AvailabilityZone=REGION + "a", Size=20)["VolumeId"]
+    snapshot_id = ec2.create_snapshot(VolumeId=seed, Description="mithran-orphan-seed")["SnapshotId"]
+    ec2.delete_volume(VolumeId=seed)
+    broken["old_ebs_snapshot"] = snapshot_id
+    volume = ec2.create_volume(AvailabilityZone=REGION + "a", Size=20, VolumeType="gp3", SnapshotId=snapshot_id, TagSpecifications=[
         {"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "mithran-orphan"}]}])["VolumeId"]
     broken["unattached_volume"] = volume
     address = ec2.allocate_address(Domain="vpc")["AllocationId"]
