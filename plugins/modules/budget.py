@@ -388,10 +388,10 @@ class Budget(object):
         if (to_add or to_remove) and not self.module.check_mode:
             try:
                 if to_remove:
-                    self.client.untag_resource(aws_retry=True, ResourceARN=self.arn(), ResourceTagKeys=to_remove)
+                    self.client.untag_resource(aws_retry=True, ResourceARN=self.arn(), ResourceTagKeys=sorted(to_remove))
                 if to_add:
                     self.client.tag_resource(aws_retry=True, ResourceARN=self.arn(),
-                                             ResourceTags=ansible_dict_to_boto3_tag_list(to_add))
+                                             ResourceTags=ansible_dict_to_boto3_tag_list(dict(sorted(to_add.items()))))
             except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
                 self.fail(e, "Failed to tag budget %s")
         return bool(to_add or to_remove)
