@@ -44,8 +44,8 @@ options:
     default: SERVICE
   monitor_specification:
     description:
-      - The cost filter of a C(CUSTOM) monitor, as the Cost Explorer C(Expression) (CamelCase keys),
-        for example C({"Tags": {"Key": "Environment", "Values": ["prod"]}}).
+      - 'The cost filter of a C(CUSTOM) monitor, as the Cost Explorer C(Expression) (CamelCase keys),
+        for example C({"Tags": {"Key": "Environment", "Values": ["prod"]}}).'
     type: dict
   allow_replace:
     description: Delete and recreate the monitor when a setting AWS cannot update differs.
