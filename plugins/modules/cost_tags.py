@@ -18,8 +18,8 @@ description:
     C(Project), C(Environment), C(CostCenter), C(Owner), C(Service), C(ManagedBy=ansible).
   - Writes only the tags that are missing or wrong, with C(TagResources) in batches of at most
     O(batch_size) ARNs (AWS allows 20) that need the same change.
-  - For resources C(TagResources) does not handle (it reports them in C(FailedResourcesMap)), it falls
-    back to the service's own tag call for ECR repositories, WAFv2 web ACLs, Route 53 hosted zones and
+  - For resources C(TagResources) does not handle (it reports them in C(FailedResourcesMap)), or whose
+    tags C(GetResources) did not return, it uses the service's own tag call for ECR repositories, WAFv2 web ACLs, Route 53 hosted zones and
     health checks, IAM roles, users, policies and instance profiles, and ELBv2 load balancers and target groups.
   - Never removes a tag it does not own unless O(purge=true).
   - Neither amazon.aws nor community.aws has a module that tags across services.
@@ -226,12 +226,27 @@ def choose_service(module, arn, explicit, actual):
     return default_cost_service(arn, module.params["service_overrides"])
 
 
-def apply_groups(module, client, tagger, items, write, batch_size, counts):
+def direct_write(module, tagger, arn, change, write):
+    try:
+        if write == "tag":
+            tagger.tag(arn, dict(change))
+        else:
+            tagger.untag(arn, list(change))
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        module.fail_json_aws(e, msg="Failed to %s %s with its service's own call" % (write, arn))
+    return parse_arn(arn)[1]
+
+
+def apply_groups(module, client, tagger, items, write, batch_size, counts, direct=()):
     """items: [(arn, key)] where key is a hashable change; one call per batch of ARNs with the same change.
-    Returns {arn: method} for each ARN written."""
+    ARNs in direct (whose tags the Tagging API did not return) go straight to their service's own call;
+    others whose TagResources fails fall back to it. Returns {arn: method} for each ARN written."""
     methods = {}
     groups = {}
     for arn, change in items:
+        if arn in direct:
+            methods[arn] = direct_write(module, tagger, arn, change, write)
+            continue
         groups.setdefault(change, []).append(arn)
     for change, arns in sorted(groups.items(), key=lambda g: str(g[0])):
         for batch in chunks(sorted(arns), batch_size):
@@ -252,14 +267,7 @@ def apply_groups(module, client, tagger, items, write, batch_size, counts):
                     error = failures[arn]
                     module.fail_json(msg="Failed to %s %s: %s %s" % (write, arn, error.get("ErrorCode"), error.get("ErrorMessage")),
                                      failed_resources=failures)
-                try:
-                    if write == "tag":
-                        tagger.tag(arn, dict(change))
-                    else:
-                        tagger.untag(arn, list(change))
-                except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-                    module.fail_json_aws(e, msg="Failed to %s %s with its service's own call" % (write, arn))
-                methods[arn] = parse_arn(arn)[1]
+                methods[arn] = direct_write(module, tagger, arn, change, write)
     return methods
 
 
@@ -315,8 +323,9 @@ def main():
     if not module.check_mode:
         to_tag = [(r["arn"], tuple(sorted(r["_delta"].items()))) for r in results if r["_delta"]]
         to_untag = [(r["arn"], tuple(r["removed"])) for r in results if r["removed"]]
-        written = apply_groups(module, client, tagger, to_tag, "tag", params["batch_size"], counts)
-        written.update(apply_groups(module, client, tagger, to_untag, "untag", params["batch_size"], counts))
+        direct = set(arn for arn, method in methods.items() if method != "tagging_api")
+        written = apply_groups(module, client, tagger, to_tag, "tag", params["batch_size"], counts, direct)
+        written.update(apply_groups(module, client, tagger, to_untag, "untag", params["batch_size"], counts, direct))
         counts["fallback"] = tagger.write_calls
         for r in results:
             if r["arn"] in written:
