@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import re
 
 # RFC 5322 is looser, but AWS Budgets and Cost Anomaly Detection reject anything that is not a plain
@@ -42,7 +43,7 @@ def percentage_problem(value, option, low=0.0, high=1000.0):
         number = float(value)
     except (TypeError, ValueError):
         return "%s: %r is not a number" % (option, value)
-    if number != number or number < low or number > high:
+    if math.isnan(number) or number < low or number > high:
         return "%s is %s; it must be between %s and %s percent" % (option, value, low, high)
     return None
 

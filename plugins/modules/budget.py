@@ -19,7 +19,7 @@ description:
     and their email and SNS subscribers as described; a rerun changes nothing.
   - No amazon.aws or community.aws module manages budgets.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran)
 options:
   name:
     description: The budget's name (unique in the account).
@@ -360,9 +360,8 @@ class Budget(object):
             self.fail(e, "Failed to delete a notification of budget %s")
 
     def set_subscribers(self, notification, current, wanted):
-        key = lambda s: (s["SubscriptionType"], s["Address"])  # noqa: E731
-        have = set(key(s) for s in current)
-        want = set(key(s) for s in wanted)
+        have = set((s["SubscriptionType"], s["Address"]) for s in current)
+        want = set((s["SubscriptionType"], s["Address"]) for s in wanted)
         try:
             for kind, address in sorted(want - have):
                 self.client.create_subscriber(aws_retry=True, AccountId=self.account, BudgetName=self.name,

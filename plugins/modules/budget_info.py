@@ -16,7 +16,7 @@ description:
   - Describes one budget by name, or every budget of the account, with its spend of the current period
     and the share of the limit used.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran)
 options:
   name:
     description: The budget's name; all budgets when omitted.

@@ -20,7 +20,7 @@ description:
     with O(fail_on_pending=true).
   - Cost Explorer is served from C(us-east-1); the module uses that region unless O(region) says otherwise.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran)
 options:
   tag_keys:
     description: The user-defined tag keys.

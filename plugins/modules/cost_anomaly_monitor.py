@@ -21,7 +21,7 @@ description:
     unless O(allow_replace=true), which deletes and recreates it (its subscriptions must then be updated).
   - Cost Explorer is served from C(us-east-1); the module uses that region unless O(region) says otherwise.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran)
 options:
   name:
     description: The monitor's name.

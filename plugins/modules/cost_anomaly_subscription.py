@@ -19,7 +19,7 @@ description:
     guide's threshold.
   - Cost Explorer is served from C(us-east-1); the module uses that region unless O(region) says otherwise.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran)
 options:
   name:
     description: The subscription's name.
@@ -211,8 +211,12 @@ def subscribers(p):
             + [{"Type": "SNS", "Address": a} for a in p["sns_topic_arns"]])
 
 
+def _subscriber_keys(items):
+    return sorted((s["Type"], s["Address"]) for s in items)
+
+
 def differs(current, wanted):
-    subs = lambda items: sorted((s["Type"], s["Address"]) for s in items)  # noqa: E731
+    subs = _subscriber_keys
     return (sorted(current.get("MonitorArnList", [])) != sorted(wanted["MonitorArnList"])
             or current.get("Frequency") != wanted["Frequency"]
             or subs(current.get("Subscribers", [])) != subs(wanted["Subscribers"])

@@ -24,7 +24,7 @@ description:
   - See docs/cost-model.md for the formulas; C(scripts/refresh-prices) refreshes the price data from the
     AWS Price List API.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran)
 options:
   hours_per_month:
     description: Hours in a month.

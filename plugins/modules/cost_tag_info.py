@@ -21,7 +21,7 @@ description:
   - Resources the Tagging API does not list (types it does not handle) are read with their service's
     own call when given in O(resources) (ECR, WAFv2, Route 53, IAM, ELBv2).
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran)
 options:
   tags:
     description:

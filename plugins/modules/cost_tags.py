@@ -24,7 +24,7 @@ description:
   - Never removes a tag it does not own unless O(purge=true).
   - Neither amazon.aws nor community.aws has a module that tags across services.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran)
 options:
   tags:
     description:

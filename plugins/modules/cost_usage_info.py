@@ -19,7 +19,7 @@ description:
   - Optionally limited to the costs carrying given tags (for example the environment's).
   - Cost Explorer is served from C(us-east-1); the module uses that region unless O(region) says otherwise.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran)
 options:
   start:
     description: First day of the period (C(YYYY-MM-DD)); the first day of last month by default.
