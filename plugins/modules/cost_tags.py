@@ -18,8 +18,8 @@ description:
     C(Project), C(Environment), C(CostCenter), C(Owner), C(Service), C(ManagedBy=ansible).
   - Writes only the tags that are missing or wrong, with C(TagResources) in batches of at most
     O(batch_size) ARNs (AWS allows 20) that need the same change.
-  - For resources C(TagResources) does not handle (it reports them in C(FailedResourcesMap)), or whose
-    tags C(GetResources) did not return, it uses the service's own tag call for ECR repositories, WAFv2 web ACLs, Route 53 hosted zones and
+  - For resources C(TagResources) does not handle (it reports them in C(FailedResourcesMap)), whose
+    tags C(GetResources) did not return, or of O(direct_services), it uses the service's own tag call for ECR repositories, WAFv2 web ACLs, Route 53 hosted zones and
     health checks, IAM roles, users, policies and instance profiles, and ELBv2 load balancers and target groups.
   - Never removes a tag it does not own unless O(purge=true).
   - Neither amazon.aws nor community.aws has a module that tags across services.
@@ -79,6 +79,15 @@ options:
     description: ARNs per C(TagResources) or C(UntagResources) call (1 to 20).
     type: int
     default: 20
+  direct_services:
+    description:
+      - ARN services whose resources are tagged with their own service's call directly, without trying
+        C(TagResources) first (which would cost one failing call per batch where that API does not handle
+        them). Any of C(ecr), C(wafv2), C(route53), C(iam), C(elasticloadbalancing).
+      - Set to C([]) to try C(TagResources) first for every ARN.
+    type: list
+    elements: str
+    default: [ecr, wafv2, route53, iam, elasticloadbalancing]
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -160,6 +169,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.mithran.platform.plugins.module_utils.cost_common import chunks, fail_on_problems
 from ansible_collections.mithran.platform.plugins.module_utils.tag_fallbacks import (
+    FALLBACK_SERVICES,
     ServiceTagger,
     discover,
     read_tags,
@@ -196,6 +206,10 @@ def validate(module):
             problems.append("resources[%d].arn: %s" % (index, e))
         if res.get("service") is not None and res["service"] not in SERVICES:
             problems.append("resources[%d].service is %r; expected one of %s" % (index, res["service"], ", ".join(SERVICES)))
+    unknown = [s for s in params["direct_services"] if s not in FALLBACK_SERVICES]
+    if unknown:
+        problems.append("direct_services: %s has no own tag call here; choose from %s"
+                        % (", ".join(unknown), ", ".join(FALLBACK_SERVICES)))
     for key, value in params["service_overrides"].items():
         if value not in SERVICES:
             problems.append("service_overrides.%s is %r; expected one of %s" % (key, value, ", ".join(SERVICES)))
@@ -285,6 +299,7 @@ def main():
         purge=dict(type="bool", default=False),
         keep_keys=dict(type="list", elements="str", default=["Name"], no_log=False),
         batch_size=dict(type="int", default=MAX_BATCH),
+        direct_services=dict(type="list", elements="str", default=list(FALLBACK_SERVICES)),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate(module)
@@ -324,6 +339,8 @@ def main():
         to_tag = [(r["arn"], tuple(sorted(r["_delta"].items()))) for r in results if r["_delta"]]
         to_untag = [(r["arn"], tuple(r["removed"])) for r in results if r["removed"]]
         direct = set(arn for arn, method in methods.items() if method != "tagging_api")
+        direct.update(r["arn"] for r in results
+                      if parse_arn(r["arn"])[1] in params["direct_services"] and tagger.handles(r["arn"]))
         written = apply_groups(module, client, tagger, to_tag, "tag", params["batch_size"], counts, direct)
         written.update(apply_groups(module, client, tagger, to_untag, "untag", params["batch_size"], counts, direct))
         counts["fallback"] = tagger.write_calls

@@ -69,9 +69,9 @@ def test_tags_everything_in_batches_then_noop(run_module, env, calls):
     failed, result = run_module(cost_tags, dict(tags=BASE, resources=explicit(env)))
     assert not failed, result
     assert result["changed"]
-    # 46 EC2 resources need two changes (network service for all): ceil(46/20) = 3 TagResources calls;
-    # the 5 explicit ARNs go in one more batch of their own change sets and fall back one call each.
-    assert calls.ops.count("TagResources") == result["write_calls"]["tagging_api"]
+    # 46 EC2 resources need one change set (Service network for all): ceil(46/20) = 3 TagResources;
+    # ECR, IAM, ELBv2, Route 53 and WAFv2 take their own service's call directly, one each.
+    assert calls.ops.count("TagResources") == result["write_calls"]["tagging_api"] == 3
     assert result["write_calls"]["fallback"] == 5
     assert sorted(r["method"] for r in result["resources"] if r["method"] != "tagging_api") == [
         "ecr", "elasticloadbalancing", "iam", "route53", "wafv2"]
@@ -97,6 +97,20 @@ def test_tags_everything_in_batches_then_noop(run_module, env, calls):
     failed, result = run_module(cost_tags, dict(tags=BASE, resources=explicit(env)))
     assert not failed and not result["changed"], [r for r in result["resources"] if r["changed"]]
     assert "TagResources" not in calls.ops and result["write_calls"] == {"tagging_api": 0, "fallback": 0}
+
+
+def test_failed_tag_resources_falls_back_to_the_service_call(run_module, env, calls):
+    # A target group with the identifying tags is listed by GetResources, but TagResources answers it in
+    # FailedResourcesMap: with direct_services=[] the module tries TagResources, then ELBv2's AddTags.
+    boto3.client("elbv2").add_tags(ResourceArns=[env["tg"]], Tags=IDENT)
+    calls.ops[:] = []
+    failed, result = run_module(cost_tags, dict(tags=BASE, direct_services=[], resource_type_filters=[
+        "elasticloadbalancing:targetgroup"]))
+    assert not failed, result
+    assert calls.ops.count("TagResources") == 1 and calls.ops.count("AddTags") == 1
+    assert [r["method"] for r in result["resources"]] == ["elasticloadbalancing"]
+    elb = boto3.client("elbv2").describe_tags(ResourceArns=[env["tg"]])["TagDescriptions"][0]["Tags"]
+    assert {t["Key"]: t["Value"] for t in elb}["Service"] == "edge"
 
 
 def test_write_calls_are_ceil_n_over_20(run_module, env, calls):
@@ -149,6 +163,7 @@ def test_existing_valid_service_is_kept(run_module, env):
     (dict(tags=BASE, resources=[{"arn": "not-an-arn"}]), "resources[0].arn"),
     (dict(tags=BASE, resources=[{"arn": "arn:aws:s3:::b", "service": "nope"}]), "resources[0].service"),
     (dict(tags=BASE, service_overrides={"ecs": "kitchen"}), "service_overrides.ecs"),
+    (dict(tags=BASE, direct_services=["sqs"]), "direct_services"),
 ])
 def test_bad_input_fails_before_any_call(run_module, aws, calls, bad, word):
     failed, result = run_module(cost_tags, bad)
