@@ -19,8 +19,9 @@ description:
   - Writes only the tags that are missing or wrong, with C(TagResources) in batches of at most
     O(batch_size) ARNs (AWS allows 20) that need the same change.
   - For resources C(TagResources) does not handle (it reports them in C(FailedResourcesMap)), whose
-    tags C(GetResources) did not return, or of O(direct_services), it uses the service's own tag call for ECR repositories, WAFv2 web ACLs, Route 53 hosted zones and
-    health checks, IAM roles, users, policies and instance profiles, and ELBv2 load balancers and target groups.
+    tags C(GetResources) did not return, or of O(direct_services), it uses the service's own tag call
+    for ECR repositories, WAFv2 web ACLs, Route 53 hosted zones and health checks, IAM roles, users,
+    policies and instance profiles, and ELBv2 load balancers and target groups.
   - Never removes a tag it does not own unless O(purge=true).
   - Neither amazon.aws nor community.aws has a module that tags across services.
 author:
