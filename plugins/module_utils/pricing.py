@@ -14,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import math
-import pprint
 
 from ansible_collections.mithran.platform.plugins.module_utils import price_data_us_east_1
 from ansible_collections.mithran.platform.plugins.module_utils import price_data_us_west_2
@@ -288,8 +287,24 @@ def render_price_module(data):
         "# fmt: off\n"
         "from __future__ import absolute_import, division, print_function\n\n"
         "__metaclass__ = type\n\n"
-        "PRICES = %s\n" % (data["region"], pprint.pformat(data, indent=1, width=110, sort_dicts=True))
+        "PRICES = %s\n" % (data["region"], _literal(data))
     )
+
+
+def _literal(value, level=0):
+    """A Python literal with hanging indents (pep8-clean, stable key order)."""
+    pad = "    " * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = ["%s%r: %s," % (pad, k, _literal(value[k], level + 1)) for k in sorted(value)]
+        return "{\n" + "\n".join(items) + "\n" + "    " * level + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        items = ["%s%s," % (pad, _literal(v, level + 1)) for v in value]
+        return "[\n" + "\n".join(items) + "\n" + "    " * level + "]"
+    return repr(value)
 
 
 def price_module_name(region):

@@ -20,9 +20,9 @@ description:
     and sizes, metric arrays and optionally their namespaces), so a bad body changes nothing.
   - Neither amazon.aws nor community.aws has a dashboard module.
   - CloudWatch dashboards cannot carry tags (TagResource accepts alarms and Contributor Insights
-    rules only), so this module has no O(tags) option.
+    rules only), so this module has no C(tags) option.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description: Whether the dashboard should exist.
@@ -127,6 +127,7 @@ from ansible_collections.mithran.platform.plugins.module_utils.dashboard import 
     parse_body,
     validate_body,
 )
+
 
 def get_dashboard(client, module, name):
     try:

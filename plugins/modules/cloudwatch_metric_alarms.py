@@ -25,7 +25,7 @@ description:
   - Every alarm is validated before the first AWS call; one bad alarm fails the task before any
     alarm is written.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description:

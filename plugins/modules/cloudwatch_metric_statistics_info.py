@@ -18,7 +18,7 @@ description:
     averages, the sum of sums, the maximum of maxima, the minimum of minima).
   - A metric without datapoints returns C(value=null), never an error.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   hours:
     description: Length of the window ending now, in hours (1 to 2160).

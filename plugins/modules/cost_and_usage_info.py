@@ -19,7 +19,7 @@ description:
     permission, not available) is reported in RV(recommendation_errors) instead of failing, because the
     cost figures are still useful without it.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   start:
     description: First day, C(YYYY-MM-DD), inclusive.
@@ -141,7 +141,7 @@ def main():
         argument_spec=dict(
             start=dict(type="str", required=True), end=dict(type="str", required=True),
             granularity=dict(type="str", choices=["DAILY", "MONTHLY"], default="DAILY"),
-            tag_key=dict(type="str"), tag_value=dict(type="str"),
+            tag_key=dict(type="str", no_log=False), tag_value=dict(type="str"),
             recommendations=dict(type="bool", default=False),
         ),
         required_together=[("tag_key", "tag_value")],

@@ -25,7 +25,7 @@ description:
     DecreaseReplicaCount deliberately.
   - community.aws.elasticache manages single cache clusters, without encryption options.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description: Whether the replication group should exist.

@@ -22,7 +22,7 @@ description:
   - One module call instead of one info task per service; a resource that does not exist is
     reported in RV(missing), never an error, so callers can skip what an environment does not have yet.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   load_balancer_names:
     description: Names of application load balancers.

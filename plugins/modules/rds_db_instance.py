@@ -25,7 +25,7 @@ description:
     C(plugins/module_utils/rds_catalogue.py) before any API call.
   - amazon.aws.rds_instance has no ManageMasterUserPassword and compares fields it does not manage.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description: Whether the instance should exist.

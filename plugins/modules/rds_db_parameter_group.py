@@ -22,7 +22,7 @@ description:
   - A parameter the family's catalogue does not list, or lists as not modifiable, fails before any
     change. When AWS reports no catalogue for the group, AWS judges each parameter on modification.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description: Whether the group should exist.

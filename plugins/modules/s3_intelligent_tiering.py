@@ -22,7 +22,7 @@ description:
   - The configuration is read first and only written when it differs, so a rerun is a no-op.
   - Neither amazon.aws nor community.aws manages Intelligent-Tiering configurations.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description: Whether the configuration should exist.
@@ -250,8 +250,8 @@ def main():
     if params["state"] == "absent":
         if current and not module.check_mode:
             try:
-                client.delete_bucket_intelligent_tiering_configuration(aws_retry=True, Bucket=params["bucket"],
-                                                                        Id=params["id"])
+                client.delete_bucket_intelligent_tiering_configuration(
+                    aws_retry=True, Bucket=params["bucket"], Id=params["id"])
             except is_boto3_error_code("NoSuchConfiguration"):
                 pass
             except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except

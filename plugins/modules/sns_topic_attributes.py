@@ -18,7 +18,7 @@ description:
   - M(community.aws.sns_topic) manages the topic, its subscriptions and tags but cannot set
     C(KmsMasterKeyId) (server-side encryption); this module fills that gap for any settable attribute.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   topic_arn:
     description: The topic ARN.
@@ -26,8 +26,8 @@ options:
     required: true
   attributes:
     description:
-      - Attribute names and values as SetTopicAttributes takes them, for example
-        C({KmsMasterKeyId: alias/mithran-logs}). An empty string removes an optional attribute.
+      - "Attribute names and values as SetTopicAttributes takes them, for example
+        C({KmsMasterKeyId: alias/mithran-logs}). An empty string removes an optional attribute."
       - Values are compared as strings; C(Policy) and C(DeliveryPolicy) as parsed JSON.
     type: dict
     required: true
