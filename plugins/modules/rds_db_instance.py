@@ -145,6 +145,12 @@ options:
     description: Apply modifications now instead of in the next maintenance window.
     type: bool
     default: false
+  disable_deletion_protection:
+    description:
+      - On O(state=absent), turn deletion protection off before deleting. Without it an instance with
+        deletion protection fails the task.
+    type: bool
+    default: false
   skip_final_snapshot:
     description: On O(state=absent), delete without a final snapshot.
     type: bool
@@ -559,11 +565,17 @@ def ensure_absent(client, module, instance):
     p = module.params
     if instance is None or instance.get("DBInstanceStatus") == "deleting":
         module.exit_json(changed=False, db_instance={})
-    if instance.get("DeletionProtection"):
-        module.fail_json(msg="DB instance %s has deletion protection; set deletion_protection: false first"
-                         % p["db_instance_identifier"])
+    if instance.get("DeletionProtection") and not p["disable_deletion_protection"]:
+        module.fail_json(msg="DB instance %s has deletion protection; set deletion_protection: false first, "
+                             "or disable_deletion_protection: true" % p["db_instance_identifier"])
     if module.check_mode:
         module.exit_json(changed=True, db_instance={})
+    if instance.get("DeletionProtection"):
+        try:
+            client.modify_db_instance(aws_retry=True, DBInstanceIdentifier=p["db_instance_identifier"],
+                                      DeletionProtection=False, ApplyImmediately=True)
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            module.fail_json_aws(e, msg="Failed to turn off deletion protection of %s" % p["db_instance_identifier"])
     request = {"DBInstanceIdentifier": p["db_instance_identifier"], "SkipFinalSnapshot": p["skip_final_snapshot"]}
     if not p["skip_final_snapshot"]:
         request["FinalDBSnapshotIdentifier"] = p["final_snapshot_identifier"] or "%s-final" % p["db_instance_identifier"]
@@ -611,6 +623,7 @@ def main():
         auto_minor_version_upgrade=dict(type="bool", default=True),
         publicly_accessible=dict(type="bool", default=False),
         apply_immediately=dict(type="bool", default=False),
+        disable_deletion_protection=dict(type="bool", default=False),
         skip_final_snapshot=dict(type="bool", default=False),
         final_snapshot_identifier=dict(type="str"),
         wait=dict(type="bool", default=True),

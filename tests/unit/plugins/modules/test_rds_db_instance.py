@@ -171,3 +171,13 @@ def test_bad_input_creates_nothing(run_module, aws, bad, word):
     assert failed and word in result["msg"], result["msg"]
     assert "Failed to" not in result["msg"]
     assert boto3.client("rds").describe_db_instances()["DBInstances"] == []
+
+
+def test_disable_deletion_protection_then_delete(run_module, env):
+    run_module(rds_db_instance, args(env))
+    failed, result = run_module(rds_db_instance, dict(db_instance_identifier=DB, state="absent",
+                                                      disable_deletion_protection=True,
+                                                      final_snapshot_identifier="mithran-db-last"))
+    assert not failed and result["changed"], result
+    assert describe() is None
+    assert boto3.client("rds").describe_db_snapshots(DBSnapshotIdentifier="mithran-db-last")["DBSnapshots"]
