@@ -6,6 +6,7 @@ The layers other issues build (ECS, RDS, Redis, CAD host, WAF) are stood in with
 
 import datetime
 import json
+import socket
 import sys
 from pathlib import Path
 
@@ -98,3 +99,25 @@ def test_broken_environment_monthly_restore_test(run_playbook, environment, emul
     ids = [db["DBInstanceIdentifier"] for db in emulator.client("rds").describe_db_instances()["DBInstances"]]
     assert "mithran-db-restore-test" not in ids or emulator.client("rds").describe_db_instances(
         DBInstanceIdentifier="mithran-db-restore-test")["DBInstances"][0]["DBInstanceStatus"] == "deleting"
+
+
+@pytest.mark.parametrize("name, check", [
+    ("daily", "Yesterday's cost against the daily share of the budget"),
+    ("weekly", "Cost trend week over week"),
+    ("monthly", "Last month's bill by service against the budget"),
+])
+def test_cost_explorer_unavailable_is_reported(run_playbook, environment, name, check):
+    """An account without Cost Explorer still gets its report; the cost check warns with the reason."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: every connection is refused
+        unreachable = "http://127.0.0.1:%d" % closed.getsockname()[1]
+        result = run_playbook("playbooks/operations/%s.yml" % name, timeout=600,
+                              extra_vars={"operations": {"report_dir": environment["report_dir"]}},
+                              env={"AWS_ENDPOINT_URL_COST_EXPLORER": unreachable, "AWS_MAX_ATTEMPTS": "1"})
+    data, markdown = report(environment["report_dir"], name)
+    assert result.rc == 0 and result.failed() == 0, result.output[-3000:]
+    assert data["status"] == "pass"
+    cost = findings(data, check)
+    assert cost["status"] == "warn" and cost["findings"] == []
+    assert cost["summary"].startswith("Cost Explorer unavailable: Failed to get cost and usage from ")
+    assert unreachable in cost["summary"] and "| WARN | Cost Explorer unavailable: " in markdown
