@@ -9,6 +9,8 @@ __metaclass__ = type
 
 import re
 
+from ansible.errors import AnsibleFilterError
+
 # Fargate's task sizes: CPU units -> the memory values (MiB) AWS accepts with it.
 FARGATE_SIZES = {
     256: [512, 1024, 2048],
@@ -50,9 +52,33 @@ def alb_path_pattern_errors(patterns, var="path patterns"):
     return problems
 
 
+def ecs_secret_ref(secret, arns):
+    """{'name': N, 'secret_name'|'rds_instance'|'secret_arn': X, 'json_key'?: K} -> an ECS container secret.
+
+    arns maps secret names and RDS instance identifiers to secret ARNs (looked up, never the values).
+    """
+    source = secret.get("secret_arn") or arns.get(secret.get("secret_name") or secret.get("rds_instance"))
+    if not source:
+        raise AnsibleFilterError("no secret ARN known for %s (%s)" % (
+            secret.get("name"), secret.get("secret_name") or secret.get("rds_instance")))
+    value_from = source
+    if secret.get("json_key"):
+        value_from = "%s:%s::" % (source, secret["json_key"])
+    return {"name": secret["name"], "valueFrom": value_from}
+
+
+def ecs_taskdef_ref(taskdefinition):
+    """A task definition (as ecs_taskdefinition returns it) -> {task_definition: family:revision, image}."""
+    containers = taskdefinition.get("containerDefinitions") or taskdefinition.get("container_definitions") or [{}]
+    return {"task_definition": "%s:%s" % (taskdefinition["family"], taskdefinition["revision"]),
+            "image": containers[0].get("image")}
+
+
 class FilterModule(object):
     def filters(self):
         return {
             "fargate_size_errors": fargate_size_errors,
             "alb_path_pattern_errors": alb_path_pattern_errors,
+            "ecs_secret_ref": ecs_secret_ref,
+            "ecs_taskdef_ref": ecs_taskdef_ref,
         }

@@ -27,3 +27,14 @@ def test_path_patterns():
     problems = alb_path_pattern_errors(["api/*", "/a b", "/" + "x" * 128], "edge_backend_path_patterns")
     assert len(problems) == 3
     assert "must start with '/'" in problems[0] and "not a valid path pattern" in problems[1]
+
+
+def test_secret_refs():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.mithran.platform.plugins.filter.app import ecs_secret_ref
+    arns = {"mithran/cache/auth-token": "arn:s1", "mithran-db": "arn:db"}
+    assert ecs_secret_ref({"name": "A", "secret_name": "mithran/cache/auth-token"}, arns) == {"name": "A", "valueFrom": "arn:s1"}
+    assert ecs_secret_ref({"name": "B", "rds_instance": "mithran-db", "json_key": "password"}, arns) == {
+        "name": "B", "valueFrom": "arn:db:password::"}
+    with pytest.raises(AnsibleFilterError):
+        ecs_secret_ref({"name": "C", "secret_name": "nope"}, arns)
