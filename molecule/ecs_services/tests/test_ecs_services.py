@@ -48,11 +48,13 @@ def test_service(aws, services, inventory, key, name, family):
 @pytest.mark.parametrize("key,name,family", SERVICES)
 def test_circuit_breaker_and_capacity_providers(services, inventory, key, name, family):
     svc = services[name]
+    if not inventory["ecs_services_capacity_provider_strategy"]:
+        assert svc["launchType"] == "FARGATE"
     if "deploymentConfiguration" not in svc or "capacityProviderStrategy" not in svc:
         pytest.xfail("moto 5.2.5 drops deploymentConfiguration and capacityProviderStrategy of a service "
                      "(docs/emulator-gaps.md); checked on AWS only")
     assert svc["deploymentConfiguration"]["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
-    strategy = [(s["capacityProvider"], s.get("weight")) for s in svc["capacityProviderStrategy"]]
+    strategy = [(s["capacityProvider"], s.get("weight")) for s in svc.get("capacityProviderStrategy", [])]
     assert strategy == [(p["capacity_provider"], p["weight"]) for p in inventory["ecs_services_capacity_provider_strategy"]]
 
 
