@@ -17,13 +17,14 @@ def test_release_rolls_a_new_revision_and_deploy_keeps_it(emulator, run_playbook
     ecs = emulator.client("ecs")
     backend_before = _service(ecs, "backend-service")["taskDefinition"]
     frontend_before = _service(ecs, "frontend-service")["taskDefinition"]
-    assert backend_before.endswith("/mithran-backend:1")
+    assert backend_before.split("/")[-1] == "mithran-backend:1"
     assert _image(ecs, backend_before).endswith("/mithran-backend:1.0.0")
 
     release = run_playbook("playbooks/release.yml", extra_vars={"release_image_tags": {"backend": "1.1.0"}})
     assert release.rc == 0, release.output[-3000:]
     backend_after = _service(ecs, "backend-service")["taskDefinition"]
-    assert backend_after.endswith("/mithran-backend:2"), backend_after
+    # AWS answers the ARN; moto answers what UpdateService was given (family:revision)
+    assert backend_after.split("/")[-1] == "mithran-backend:2", backend_after
     assert _image(ecs, backend_after).endswith("/mithran-backend:1.1.0")
     assert _service(ecs, "frontend-service")["taskDefinition"] == frontend_before
     assert "mithran-backend:2" in release.output  # the report names the new revision
