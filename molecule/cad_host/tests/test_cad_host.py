@@ -306,6 +306,26 @@ def test_package_08_auditd(host):
     assert "ConditionVirtualization=!container" in dropin
 
 
+def test_accounting(host):
+    """Process accounting installed (skipped in a container: kernel-wide), sysstat collecting."""
+    assert host.package("acct").is_installed and host.service("acct").is_enabled
+    assert "ConditionVirtualization=!container" in host.file("/etc/systemd/system/acct.service.d/10-mithran.conf").content_string
+    assert 'ENABLED="true"' in host.file("/etc/default/sysstat").content_string
+    assert host.service("sysstat").is_enabled
+
+
+def test_fail2ban_sshd_jail(host):
+    assert host.service("fail2ban").is_running
+    jail = host.file("/etc/fail2ban/jail.local").content_string
+    assert "[sshd]" in jail and "backend = systemd" in jail and "banaction = nftables-multiport" in jail
+
+
+def test_no_failed_units(host):
+    """Nothing the role set up is left failed (skipped units are inactive, not failed)."""
+    out = host.run("systemctl --failed --no-legend --plain")
+    assert out.stdout.strip() == "", out.stdout
+
+
 # ---------------------------------------------------------------- firewall, updates, time
 
 
