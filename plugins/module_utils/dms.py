@@ -197,6 +197,9 @@ def build_task_settings(base, lob_mode=None, lob_max_size_kb=None, validation=No
                         target_table_prep_mode=None):
     """Merge the convenience options into the TaskSettings document and return it (a new dict)."""
     settings = copy.deepcopy(base or {})
+    lob_keys = ("SupportLobs", "FullLobMode", "LimitedSizeLobMode")
+    if lob_mode is None and not any(k in settings.get("TargetMetadata", {}) for k in lob_keys):
+        lob_mode = "limited"  # the default of the modules: never truncate silently without a size
     if lob_mode is not None:
         target = settings.setdefault("TargetMetadata", {})
         target["SupportLobs"] = lob_mode != "none"
