@@ -17,7 +17,7 @@ description:
     identifier; starts, stops and resumes it; waits until it is ready, running, stopped or has finished
     its full load; returns its table statistics.
   - O(table_mappings) are checked as DMS selection and transformation rules, and the LOB settings are
-    checked, before any AWS call: bad input never creates a task.
+    checked, before any AWS call; bad input never creates a task.
   - A running task is never modified behind the operator's back; the module fails and asks to stop it first.
   - Neither amazon.aws nor community.aws has a replication task module.
 author:
