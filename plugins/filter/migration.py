@@ -50,10 +50,38 @@ def dns_step_index(steps, onprem, aws):
     return -1
 
 
+def size_histogram(buckets, sizes):
+    """[{label, low, high}] and [sizes] -> [{label, files, bytes}] (low <= size < high)."""
+    result = []
+    for bucket in buckets:
+        inside = [int(s) for s in sizes if int(bucket["low"]) <= int(s) < int(bucket["high"])]
+        result.append({"label": bucket["label"], "files": len(inside), "bytes": sum(inside)})
+    return result
+
+
+def largest_files(files, count=10):
+    """The `count` largest of ansible.builtin.find's files, as [{path, size}]."""
+    ranked = sorted(files, key=lambda f: int(f.get("size", 0)), reverse=True)[:int(count)]
+    return [{"path": f["path"], "size": int(f.get("size", 0))} for f in ranked]
+
+
+def times(value, factor):
+    return float(value) * float(factor)
+
+
+def format_column(column):
+    """{schema, table, column, type} -> 'schema.table.column (type)'."""
+    return "%s.%s.%s (%s)" % (column.get("schema"), column.get("table"), column.get("column"), column.get("type"))
+
+
 class FilterModule(object):
     def filters(self):
         return {
             "dms_table_mapping_errors": dms_table_mapping_errors,
             "dns_weight_step_errors": dns_weight_step_errors,
             "dns_step_index": dns_step_index,
+            "size_histogram": size_histogram,
+            "largest_files": largest_files,
+            "times": times,
+            "format_column": format_column,
         }
