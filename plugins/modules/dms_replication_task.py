@@ -29,8 +29,8 @@ options:
     required: true
   state:
     description:
-      - V(present) creates or updates the task, V(running) also starts (or resumes) it, V(stopped) stops it,
-        V(absent) stops and deletes it.
+      - V(present) creates or updates the task, V(running) also starts (or resumes) it, V(stopped) stops it
+        (and leaves a task that does not exist absent), V(absent) stops and deletes it.
     type: str
     choices: [present, running, stopped, absent]
     default: present
@@ -452,6 +452,9 @@ def main():
         if p["wait"]:
             wait_status(client, module, p["identifier"], lambda t: t is None, None, "to be deleted")
         module.exit_json(changed=True, replication_task={})
+
+    if task is None and p["state"] == "stopped":
+        module.exit_json(changed=False, actions=[], replication_task={})
 
     changed = False
     actions = []

@@ -117,6 +117,12 @@ def test_start_then_stop_then_resume(run_module, dms):
     assert tasks()[0]["Status"] == "running"
 
 
+def test_stopping_a_missing_task_changes_nothing(run_module, dms):
+    failed, result = run_module(dms_replication_task, dict(identifier="migrate-mithran-db", state="stopped"))
+    assert not failed and not result["changed"] and result["replication_task"] == {}
+    assert tasks() == []
+
+
 def test_running_task_is_not_modified(run_module, dms):
     run_module(dms_replication_task, args(state="running"))
     failed, result = run_module(dms_replication_task, args(lob_max_size_kb=128))
