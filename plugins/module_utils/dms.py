@@ -197,16 +197,13 @@ def build_task_settings(base, lob_mode=None, lob_max_size_kb=None, validation=No
                         target_table_prep_mode=None):
     """Merge the convenience options into the TaskSettings document and return it (a new dict)."""
     settings = copy.deepcopy(base or {})
-    lob_keys = ("SupportLobs", "FullLobMode", "LimitedSizeLobMode")
-    if lob_mode is None and not any(k in settings.get("TargetMetadata", {}) for k in lob_keys):
-        lob_mode = "limited"  # the default of the modules: never truncate silently without a size
     if lob_mode is not None:
         target = settings.setdefault("TargetMetadata", {})
         target["SupportLobs"] = lob_mode != "none"
         target["FullLobMode"] = lob_mode == "full"
         target["LimitedSizeLobMode"] = lob_mode == "limited"
-        if lob_mode == "limited":
-            target["LobMaxSize"] = int(lob_max_size_kb)
+    if lob_max_size_kb is not None and lob_mode in ("limited", None):
+        settings.setdefault("TargetMetadata", {})["LobMaxSize"] = int(lob_max_size_kb)
     if validation is not None:
         settings.setdefault("ValidationSettings", {})["EnableValidation"] = bool(validation)
     if cloudwatch_logging is not None:
@@ -214,6 +211,13 @@ def build_task_settings(base, lob_mode=None, lob_max_size_kb=None, validation=No
     if target_table_prep_mode is not None:
         settings.setdefault("FullLoadSettings", {})["TargetTablePrepMode"] = target_table_prep_mode
     return settings
+
+
+LOB_KEYS = ("SupportLobs", "FullLobMode", "LimitedSizeLobMode")
+
+
+def has_lob_mode(settings):
+    return any(k in (settings or {}).get("TargetMetadata", {}) for k in LOB_KEYS)
 
 
 def task_settings_problems(settings):

@@ -61,21 +61,20 @@ options:
   lob_mode:
     description:
       - How LOB columns are migrated. V(limited) truncates LOBs above O(lob_max_size_kb).
-      - When omitted, the LOB keys of O(task_settings) apply, or V(limited) when it has none.
+      - When omitted, the LOB keys of O(task_settings) apply; a new task without any gets V(limited).
+      - Only the settings given are compared with an existing task.
     type: str
     choices: [none, limited, full]
   lob_max_size_kb:
-    description: The largest LOB migrated in limited LOB mode, in KB. Must be greater than 0.
+    description: The largest LOB migrated in limited LOB mode, in KB. Must be greater than 0; a new task gets 32.
     type: int
-    default: 32
   validation:
-    description: Validate the migrated rows against the source.
+    description: Validate the migrated rows against the source; a new task gets V(true).
     type: bool
-    default: true
   cloudwatch_logging:
-    description: Send the task's log to CloudWatch Logs (needs the dms-cloudwatch-logs-role IAM role).
+    description:
+      - Send the task's log to CloudWatch Logs (needs the dms-cloudwatch-logs-role IAM role); a new task gets V(true).
     type: bool
-    default: true
   target_table_prep_mode:
     description: What the full load does with existing target tables.
     type: str
@@ -213,6 +212,7 @@ from ansible_collections.mithran.platform.plugins.module_utils.dms import (
     get_tags,
     normalize_json,
     parse_table_mappings,
+    has_lob_mode,
     settings_differ,
     task_settings_problems,
     wait_for,
@@ -233,7 +233,11 @@ def describe(client, identifier):
 
 
 def validate(module):
-    """Every input check; returns (table_mappings dict or None, settings dict). No AWS call before it."""
+    """Every input check; returns (table_mappings, wanted settings, settings of a new task). No AWS call before it.
+
+    The wanted settings hold only what was asked for (compared with an existing task); a new task also gets
+    the defaults: limited LOB mode of 32 KB, validation and CloudWatch logging on.
+    """
     p = module.params
     if not IDENTIFIER.match(p["identifier"]):
         module.fail_json(msg="identifier %r is not a valid replication task identifier (letters, digits and "
@@ -241,22 +245,37 @@ def validate(module):
     if p["wait_timeout"] <= 0:
         module.fail_json(msg="wait_timeout must be positive, got %d" % p["wait_timeout"])
     if p["state"] == "absent":
-        return None, None
+        return None, None, None
     mappings = None
     if p["table_mappings"] is not None:
         try:
             mappings = parse_table_mappings(p["table_mappings"])
         except TableMappingError as e:
             module.fail_json(msg=str(e))
-    if p["lob_mode"] in ("limited", None) and (p["lob_max_size_kb"] is None or p["lob_max_size_kb"] <= 0):
+    if p["lob_max_size_kb"] is not None and p["lob_max_size_kb"] <= 0:
         module.fail_json(msg="lob_max_size_kb must be greater than 0 in limited LOB mode, got %s" % p["lob_max_size_kb"])
-    settings = build_task_settings(p["task_settings"], lob_mode=p["lob_mode"], lob_max_size_kb=p["lob_max_size_kb"],
-                                   validation=p["validation"], cloudwatch_logging=p["cloudwatch_logging"],
-                                   target_table_prep_mode=p["target_table_prep_mode"])
-    problems = task_settings_problems(settings)
+    wanted = build_task_settings(p["task_settings"], lob_mode=p["lob_mode"], lob_max_size_kb=p["lob_max_size_kb"],
+                                 validation=p["validation"], cloudwatch_logging=p["cloudwatch_logging"],
+                                 target_table_prep_mode=p["target_table_prep_mode"])
+    default_lob = None if p["lob_mode"] or has_lob_mode(p["task_settings"]) else "limited"
+    initial = build_task_settings(
+        wanted, lob_mode=default_lob,
+        lob_max_size_kb=None if p["lob_max_size_kb"] is not None or has_lob_size(wanted) else 32,
+        validation=True if p["validation"] is None and not has_key(wanted, "ValidationSettings", "EnableValidation") else None,
+        cloudwatch_logging=True if p["cloudwatch_logging"] is None and not has_key(wanted, "Logging", "EnableLogging") else None)
+    problems = task_settings_problems(initial)
     if problems:
         module.fail_json(msg="; ".join(problems))
-    return mappings, settings
+    return mappings, wanted, initial
+
+
+def has_key(settings, section, key):
+    return key in (settings or {}).get(section, {})
+
+
+def has_lob_size(settings):
+    target = (settings or {}).get("TargetMetadata", {})
+    return "LobMaxSize" in target or not target.get("LimitedSizeLobMode", True)
 
 
 def resolve(client, module, kind, value):
@@ -412,9 +431,9 @@ def main():
         table_mappings=dict(type="raw"),
         task_settings=dict(type="dict"),
         lob_mode=dict(type="str", choices=["none", "limited", "full"]),
-        lob_max_size_kb=dict(type="int", default=32),
-        validation=dict(type="bool", default=True),
-        cloudwatch_logging=dict(type="bool", default=True),
+        lob_max_size_kb=dict(type="int"),
+        validation=dict(type="bool"),
+        cloudwatch_logging=dict(type="bool"),
         target_table_prep_mode=dict(type="str", choices=["DO_NOTHING", "DROP_AND_CREATE", "TRUNCATE_BEFORE_LOAD"]),
         start_type=dict(type="str", choices=["auto", "start-replication", "resume-processing", "reload-target"],
                         default="auto"),
@@ -427,7 +446,7 @@ def main():
         purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    mappings, settings = validate(module)
+    mappings, settings, initial_settings = validate(module)
     p = module.params
     client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff())
 
@@ -473,7 +492,7 @@ def main():
         request = dict(ReplicationTaskIdentifier=p["identifier"], SourceEndpointArn=arns["source_endpoint"],
                        TargetEndpointArn=arns["target_endpoint"], ReplicationInstanceArn=arns["replication_instance"],
                        MigrationType=p["migration_type"], TableMappings=json.dumps(mappings),
-                       ReplicationTaskSettings=json.dumps(settings))
+                       ReplicationTaskSettings=json.dumps(initial_settings))
         if p["tags"]:
             request["Tags"] = boto3_tags(p["tags"])
         try:

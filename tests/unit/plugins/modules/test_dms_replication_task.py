@@ -169,7 +169,7 @@ def test_lob_size_zero_is_refused(run_module, dms):
 
 def test_lob_size_zero_in_raw_settings_is_refused(run_module, dms):
     bad = args(task_settings={"TargetMetadata": {"LimitedSizeLobMode": True, "LobMaxSize": 0}})
-    del bad["lob_mode"]
+    del bad["lob_mode"], bad["lob_max_size_kb"]
     failed, result = run_module(dms_replication_task, bad)
     assert failed and "LOB size" in result["msg"]
     assert tasks() == []
@@ -347,3 +347,22 @@ def test_settings_aws_added_do_not_cause_a_change(run_module, monkeypatch, aws):
     stub_client(monkeypatch, dms_replication_task.AnsibleAWSModule, "dms", setup)
     failed, result = run_module(dms_replication_task, arn_args())
     assert not failed and not result["changed"], result
+
+
+def test_stop_without_settings_does_not_compare_defaults(run_module, dms):
+    """A bare state=stopped call (rollback) must not see the defaults of a new task as changes."""
+    run_module(dms_replication_task, args(state="running"))
+    failed, result = run_module(dms_replication_task, dict(identifier="migrate-mithran-db", state="stopped"))
+    assert not failed and result["changed"] and result["actions"] == ["stop"], result
+    assert tasks()[0]["Status"] == "stopped"
+
+
+def test_new_task_gets_the_defaults(run_module, dms):
+    bare = args()
+    del bare["lob_mode"], bare["lob_max_size_kb"]
+    failed, result = run_module(dms_replication_task, bare)
+    assert not failed, result
+    settings = json.loads(tasks()[0]["ReplicationTaskSettings"])
+    assert settings["TargetMetadata"]["LimitedSizeLobMode"] is True and settings["TargetMetadata"]["LobMaxSize"] == 32
+    assert settings["ValidationSettings"]["EnableValidation"] is True
+    assert settings["Logging"]["EnableLogging"] is True
