@@ -21,6 +21,9 @@ system-deps:
 deploy: setup emulator-start
 	$(BIN)/ansible-playbook playbooks/deploy.yml -i inventories/$(ENV)
 
+plan: setup
+	$(BIN)/ansible-playbook playbooks/plan.yml -i inventories/$(ENV) --check --diff
+
 test: lint sanity unit molecule integration
 
 lint: setup

@@ -19,7 +19,7 @@ description:
     delivery role) the flow log is replaced.
   - Neither amazon.aws nor community.aws has a flow log module.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description: Whether the flow log should exist.
