@@ -74,7 +74,7 @@ class PlaybookResult:
         return "rc=%s stats=%s\n%s" % (self.rc, self.stats, self.output[-6000:])
 
 
-def run_playbook(playbook, emulator, inventory="local", extra_vars=None, check=False, extra_args=()):
+def run_playbook(playbook, emulator, inventory="local", extra_vars=None, check=False, extra_args=()):  # noqa: E501
     env = dict(os.environ)
     env.update({
         "MITHRAN_EMULATOR_PORT": str(emulator.port),
