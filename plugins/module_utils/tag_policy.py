@@ -99,3 +99,96 @@ def missing_or_wrong(actual, wanted):
     """The subset of wanted whose key is absent from actual or has another value."""
     actual = actual or {}
     return dict((k, v) for k, v in wanted.items() if actual.get(k) != v)
+
+
+# ---- cost tag audit and ARN helpers (used by cost_tags and cost_tag_info) ----
+
+# The cost Service a resource gets when it has none, by the service (and resource type) of its ARN.
+# The first match wins: "ec2:instance" before "ec2".
+DEFAULT_SERVICE_BY_ARN = (
+    ("ec2:instance", "cad-engine"),
+    ("ec2:volume", "cad-engine"),
+    ("ec2", "network"),
+    ("rds", "database"),
+    ("elasticache", "cache"),
+    ("s3", "storage"),
+    ("ecr", "registry"),
+    ("ecs", "backend"),
+    ("elasticloadbalancing", "edge"),
+    ("cloudfront", "edge"),
+    ("wafv2", "edge"),
+    ("acm", "edge"),
+    ("route53", "edge"),
+    ("logs", "monitoring"),
+    ("cloudwatch", "monitoring"),
+    ("sns", "monitoring"),
+    ("dms", "migration"),
+    ("kms", "security"),
+    ("iam", "security"),
+    ("secretsmanager", "security"),
+    ("budgets", "cost"),
+    ("ce", "cost"),
+)
+
+
+def parse_arn(arn):
+    """(partition, service, region, account, resource) of an ARN; raises TagPolicyError if it is not one."""
+    parts = str(arn or "").split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or not parts[2] or not parts[5]:
+        raise TagPolicyError("%r is not an ARN (arn:partition:service:region:account:resource)" % (arn,))
+    return parts[1], parts[2], parts[3], parts[4], parts[5]
+
+
+def arn_service(arn):
+    """The AWS service of an ARN, e.g. 'ecr'."""
+    return parse_arn(arn)[1]
+
+
+def arn_resource_type(arn):
+    """The resource type of an ARN, e.g. 'instance' for arn:aws:ec2:...:instance/i-1."""
+    resource = parse_arn(arn)[4]
+    for sep in ("/", ":"):
+        if sep in resource:
+            return resource.split(sep, 1)[0]
+    return ""
+
+
+def default_cost_service(arn, overrides=None):
+    """The cost Service for a resource without one: overrides (same keys as DEFAULT_SERVICE_BY_ARN) first."""
+    service = arn_service(arn)
+    rtype = arn_resource_type(arn)
+    for table in (tuple((overrides or {}).items()), DEFAULT_SERVICE_BY_ARN):
+        for key, value in table:
+            if key == "%s:%s" % (service, rtype) or key == service:
+                return value
+    return None
+
+
+def audit_tags(actual, base):
+    """Why a resource's tags fall short of the cost tag policy.
+
+    base: the environment's identifying values (Project, Environment, CostCenter, Owner), as for
+    standard_tags. Returns {'missing': [keys], 'invalid': {key: reason}} (both empty when compliant).
+    """
+    actual = actual or {}
+    missing = [k for k in COST_TAG_KEYS if str(actual.get(k, "")).strip() == ""]
+    invalid = {}
+    for key in ("Project", "Environment", "CostCenter", "Owner"):
+        if key in actual and key not in missing and key in base and str(actual[key]) != str(base[key]):
+            invalid[key] = "is %r, expected %r" % (actual[key], str(base[key]))
+    if "Service" in actual and "Service" not in missing and actual["Service"] not in SERVICES:
+        invalid["Service"] = "is %r, expected one of %s" % (actual["Service"], ", ".join(SERVICES))
+    if "ManagedBy" in actual and "ManagedBy" not in missing and actual["ManagedBy"] != MANAGED_BY:
+        invalid["ManagedBy"] = "is %r, expected %r" % (actual["ManagedBy"], MANAGED_BY)
+    for problem in tag_problems(dict((k, v) for k, v in actual.items() if not str(k).lower().startswith("aws:"))):
+        invalid.setdefault("_tags", problem)
+    return {"missing": missing, "invalid": invalid}
+
+
+def base_tag_problems(base):
+    """Problems of the identifying tag values given to the cost modules (empty when valid)."""
+    if not isinstance(base, dict):
+        return ["cost tags must be a dictionary with Project, Environment, CostCenter, Owner"]
+    problems = ["cost tag %s is missing or empty" % key for key in ("Project", "Environment", "CostCenter", "Owner")
+                if str(base.get(key) or "").strip() == ""]
+    return problems + tag_problems(base)

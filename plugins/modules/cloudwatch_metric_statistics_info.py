@@ -10,36 +10,51 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: cloudwatch_metric_statistics_info
-short_description: Summarise one CloudWatch metric over the last days
+short_description: One statistic of each of several CloudWatch metrics over a time window
 version_added: 0.1.0
 description:
-  - Reads one CloudWatch metric (GetMetricStatistics) over the last O(days) days and returns its datapoints
-    and a summary (average, maximum, minimum, the 95th percentile of the period averages).
-  - Used for rightsizing and for the guards of the migration (for example CDC latency at zero).
-  - Neither amazon.aws nor community.aws reads metric data.
+  - Read-only. For each query, calls GetMetricStatistics over the last O(hours) hours with one
+    datapoint per O(period) seconds and returns the datapoints and their aggregate (the average of
+    averages, the sum of sums, the maximum of maxima, the minimum of minima).
+  - A metric without datapoints returns C(value=null), never an error.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
-  namespace:
-    description: The metric namespace, for example C(AWS/RDS).
-    type: str
-    required: true
-  metric_name:
-    description: The metric, for example C(CPUUtilization).
-    type: str
-    required: true
-  dimensions:
-    description: The metric's dimensions, name to value.
-    type: dict
-    default: {}
-  days:
-    description: How many days back to read (at most 455, what CloudWatch keeps).
-    type: float
-    default: 14
+  hours:
+    description: Length of the window ending now, in hours (1 to 2160).
+    type: int
+    default: 24
   period:
-    description: Seconds per datapoint (a multiple of 60).
+    description: Seconds per datapoint, a multiple of 60.
     type: int
     default: 3600
+  queries:
+    description: The metrics.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      id:
+        description: Key of this query in RV(statistics).
+        type: str
+        required: true
+      namespace:
+        description: The metric namespace.
+        type: str
+        required: true
+      metric_name:
+        description: The metric name.
+        type: str
+        required: true
+      dimensions:
+        description: The dimensions as a dictionary.
+        type: dict
+        default: {}
+      statistic:
+        description: The statistic.
+        type: str
+        choices: [Average, Sum, Maximum, Minimum, SampleCount]
+        default: Average
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -47,101 +62,82 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: CPU of the database over 14 days
+- name: Average CPU of the database over the last week
   mithran.platform.cloudwatch_metric_statistics_info:
-    namespace: AWS/RDS
-    metric_name: CPUUtilization
-    dimensions: {DBInstanceIdentifier: mithran-db}
-    days: 14
-  register: rds_cpu
+    hours: 168
+    queries:
+      - id: rds_cpu
+        namespace: AWS/RDS
+        metric_name: CPUUtilization
+        dimensions: {DBInstanceIdentifier: mithran-db}
+  register: stats
 """
 
 RETURN = r"""
-summary:
-  description: Statistics over the whole range; null values when there is no datapoint.
+statistics:
+  description: Per query id, the aggregate C(value) (null without datapoints) and C(datapoints).
   returned: always
   type: dict
-  sample: {"datapoints": 336, "average": 23.5, "maximum": 71.0, "minimum": 2.0, "p95": 55.1}
-datapoints:
-  description: The datapoints, oldest first, in snake_case.
-  returned: always
-  type: list
-  elements: dict
-  sample: [{"timestamp": "2025-01-01T00:00:00+00:00", "average": 20.1, "maximum": 40.0, "minimum": 3.0}]
+  sample: {"rds_cpu": {"value": 12.5, "datapoints": 168, "statistic": "Average"}}
 """
 
 import datetime
 
 try:
-    import botocore
+    import botocore.exceptions
 except ImportError:
     pass  # handled by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-
-def percentile(values, share):
-    if not values:
-        return None
-    ranked = sorted(values)
-    index = min(len(ranked) - 1, max(0, int(round(share * (len(ranked) - 1)))))
-    return ranked[index]
-
-
-def summarise(datapoints):
-    averages = [d["Average"] for d in datapoints if "Average" in d]
-    maxima = [d["Maximum"] for d in datapoints if "Maximum" in d]
-    minima = [d["Minimum"] for d in datapoints if "Minimum" in d]
-    return {
-        "datapoints": len(datapoints),
-        "average": round(sum(averages) / len(averages), 4) if averages else None,
-        "maximum": max(maxima) if maxima else None,
-        "minimum": min(minima) if minima else None,
-        "p95": percentile(averages, 0.95),
-    }
+AGGREGATES = {
+    "Average": lambda v: sum(v) / len(v),
+    "Sum": sum,
+    "SampleCount": sum,
+    "Maximum": max,
+    "Minimum": min,
+}
 
 
 def main():
-    argument_spec = dict(
+    query_spec = dict(
+        id=dict(type="str", required=True),
         namespace=dict(type="str", required=True),
         metric_name=dict(type="str", required=True),
         dimensions=dict(type="dict", default={}),
-        days=dict(type="float", default=14),
-        period=dict(type="int", default=3600),
+        statistic=dict(type="str", choices=list(AGGREGATES), default="Average"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    p = module.params
-    if not 0 < p["days"] <= 455:
-        module.fail_json(msg="days must be above 0 and at most 455, got %s" % p["days"])
-    if p["period"] < 60 or p["period"] % 60:
-        module.fail_json(msg="period must be a multiple of 60 seconds, got %d" % p["period"])
-    if (p["days"] * 86400) / p["period"] > 100800:
-        module.fail_json(msg="days / period asks for more than the 100,800 datapoints CloudWatch returns at once")
+    module = AnsibleAWSModule(
+        argument_spec=dict(hours=dict(type="int", default=24), period=dict(type="int", default=3600),
+                           queries=dict(type="list", elements="dict", options=query_spec, required=True)),
+        supports_check_mode=True,
+    )
+    params = module.params
+    if not 1 <= params["hours"] <= 2160:
+        module.fail_json(msg="hours must be between 1 and 2160, got %d" % params["hours"])
+    if params["period"] < 60 or params["period"] % 60:
+        module.fail_json(msg="period must be a multiple of 60, got %d" % params["period"])
+    ids = [q["id"] for q in params["queries"]]
+    if len(set(ids)) != len(ids):
+        module.fail_json(msg="queries: every id must be unique, got %s" % ", ".join(ids))
     client = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff())
-    end = datetime.datetime.now(datetime.timezone.utc)
-    start = end - datetime.timedelta(days=p["days"])
-    datapoints = []
-    # GetMetricStatistics returns at most 1,440 datapoints per call: read in windows.
-    window = datetime.timedelta(seconds=p["period"] * 1440)
-    cursor = start
-    try:
-        while cursor < end:
-            upper = min(end, cursor + window)
-            response = client.get_metric_statistics(
-                aws_retry=True, Namespace=p["namespace"], MetricName=p["metric_name"],
-                Dimensions=[{"Name": k, "Value": str(v)} for k, v in sorted(p["dimensions"].items())],
-                StartTime=cursor, EndTime=upper, Period=p["period"], Statistics=["Average", "Maximum", "Minimum"])
-            datapoints.extend(response.get("Datapoints", []))
-            cursor = upper
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="Failed to read %s %s" % (p["namespace"], p["metric_name"]))
-    datapoints.sort(key=lambda d: d["Timestamp"])
-    module.exit_json(changed=False, summary=summarise(datapoints),
-                     datapoints=[camel_dict_to_snake_dict(dict(d, Timestamp=d["Timestamp"].isoformat()))
-                                 for d in datapoints])
+    end = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+    start = end - datetime.timedelta(hours=params["hours"])
+    result = {}
+    for query in params["queries"]:
+        try:
+            points = client.get_metric_statistics(
+                aws_retry=True, Namespace=query["namespace"], MetricName=query["metric_name"],
+                Dimensions=[{"Name": k, "Value": str(v)} for k, v in sorted(query["dimensions"].items())],
+                StartTime=start, EndTime=end, Period=params["period"], Statistics=[query["statistic"]],
+            )["Datapoints"]
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            module.fail_json_aws(e, msg="Failed to get statistics of %s %s" % (query["namespace"], query["metric_name"]))
+        values = [p[query["statistic"]] for p in points if query["statistic"] in p]
+        result[query["id"]] = dict(value=AGGREGATES[query["statistic"]](values) if values else None,
+                                   datapoints=len(values), statistic=query["statistic"])
+    module.exit_json(changed=False, statistics=result, start=start.isoformat(), end=end.isoformat())
 
 
 if __name__ == "__main__":

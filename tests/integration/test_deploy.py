@@ -45,3 +45,16 @@ def test_deploy_twice_then_check_mode_reports_a_deleted_rule(emulator, run_playb
     fixed = run_playbook("playbooks/deploy.yml")
     assert fixed.rc == 0 and fixed.changed() >= 1
     assert len(_db_ingress(ec2)[1]) == 1
+
+    destroyed = run_playbook("playbooks/destroy.yml")
+    assert destroyed.rc == 0, destroyed.output[-3000:]
+    assert ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["mithran-vpc"]}])["Vpcs"] == []
+    assert ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["mithran-*"]}])["SecurityGroups"] == []
+    nats = ec2.describe_nat_gateways()["NatGateways"]
+    assert [n for n in nats if n["State"] in ("pending", "available")] == []
+    assert ec2.describe_addresses()["Addresses"] == [], "destroy left Elastic IPs allocated"
+    # Data is kept unless asked: the flow log group and the KMS keys survive.
+    logs = emulator.client("logs").describe_log_groups(logGroupNamePrefix="/aws/vpc/mithran-flow-logs")["logGroups"]
+    assert len(logs) == 1
+    aliases = [a["AliasName"] for a in emulator.client("kms").list_aliases()["Aliases"]]
+    assert "alias/mithran-database" in aliases

@@ -1,0 +1,403 @@
+"""s3_file_migration against moto: the emulated bucket (objects, versions, checksums) is the judge.
+
+The bucket is versioned in these tests so that "nothing was re-sent" is a fact of the emulator's state:
+every PUT makes a new version.
+"""
+
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zlib
+
+import boto3
+import botocore
+import pytest
+
+from ansible_collections.mithran.platform.plugins.modules import s3_file_migration
+
+BUCKET = "mithran-cad-files"
+MIB = 1024 * 1024
+COLLECTIONS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "collections")
+# Ports of this suite's own moto server (the files helper's range 25300-25399), one per xdist worker.
+SERVER_PORT = 25310 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").lstrip("gw") or 0)
+
+
+def crc32(data):
+    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+
+
+def make_tree(root, count=12, large=()):
+    """count small files in two folders, plus large files of the given sizes; returns rel -> bytes."""
+    content = {}
+    for i in range(count):
+        rel = "drawings/part-%03d.dwg" % i if i % 2 else "models/asm/part-%03d.step" % i
+        content[rel] = os.urandom(1024 + 997 * i)
+    for i, size in enumerate(large):
+        content["archive/big-%d.bin" % i] = os.urandom(size)
+    for rel, data in content.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return content
+
+
+def s3():
+    return boto3.client("s3")
+
+
+@pytest.fixture
+def bucket(aws):
+    client = s3()
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    return BUCKET
+
+
+def objects(prefix=""):
+    pages = s3().get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
+    return {o["Key"]: o for page in pages for o in page.get("Contents", [])}
+
+
+def versions(prefix=""):
+    """key -> number of versions: 1 means it was written once."""
+    counts = {}
+    for page in s3().get_paginator("list_object_versions").paginate(Bucket=BUCKET, Prefix=prefix):
+        for v in page.get("Versions", []):
+            counts[v["Key"]] = counts.get(v["Key"], 0) + 1
+    return counts
+
+
+def stored_checksum(key):
+    return s3().head_object(Bucket=BUCKET, Key=key, ChecksumMode="ENABLED").get("ChecksumCRC32")
+
+
+def args(src, **extra):
+    base = dict(src=str(src), bucket=BUCKET, prefix="cad", multipart_threshold=5 * MIB,
+                multipart_chunksize=5 * MIB, workers=4)
+    base.update(extra)
+    return base
+
+
+def test_first_upload_stores_every_file_with_checksum_and_class(run_module, bucket, tmp_path):
+    content = make_tree(tmp_path, large=[12 * MIB + 123])
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed, result["msg"]
+    assert result["changed"] and result["uploaded"] == len(content) and result["unchanged"] == 0
+    assert result["verification"] == "passed" and result["verified"] == len(content)
+
+    found = objects()
+    assert set(found) == set("cad/" + rel for rel in content)
+    for rel, data in content.items():
+        obj = found["cad/" + rel]
+        assert obj["Size"] == len(data)
+        assert obj["StorageClass"] == "STANDARD_IA"
+        # The stored additional checksum is the CRC32 of the whole file, multipart or not.
+        assert stored_checksum("cad/" + rel) == crc32(data)
+    head = s3().head_object(Bucket=BUCKET, Key="cad/archive/big-0.bin", ChecksumMode="ENABLED")
+    assert head["ChecksumType"] == "FULL_OBJECT" and head["ETag"].endswith('-3"')
+    assert s3().list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+
+
+def test_rerun_uploads_nothing(run_module, bucket, tmp_path):
+    content = make_tree(tmp_path, large=[11 * MIB])
+    run_module(s3_file_migration, args(tmp_path))
+    before = {k: o["ETag"] for k, o in objects().items()}
+
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed, result["msg"]
+    assert not result["changed"]
+    assert result["uploaded"] == 0 and result["unchanged"] == len(content)
+    assert result["verification"] == "passed" and result["verified"] == len(content)
+    # Nothing was written: one version per key, same ETags.
+    assert versions() == {"cad/" + rel: 1 for rel in content}
+    assert {k: o["ETag"] for k, o in objects().items()} == before
+
+
+def test_changed_file_is_detected_and_resent(run_module, bucket, tmp_path):
+    content = make_tree(tmp_path, large=[11 * MIB])
+    run_module(s3_file_migration, args(tmp_path))
+    # Same size, other bytes: only the checksum can tell.
+    small = "drawings/part-003.dwg"
+    new_small = os.urandom(len(content[small]))
+    (tmp_path / small).write_bytes(new_small)
+    big = "archive/big-0.bin"
+    new_big = bytearray(content[big])
+    new_big[7 * MIB] ^= 0xFF
+    (tmp_path / big).write_bytes(bytes(new_big))
+
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed, result["msg"]
+    assert result["changed"] and sorted(result["uploaded_files"]) == [big, small]
+    assert result["unchanged"] == len(content) - 2
+    counts = versions()
+    assert counts.pop("cad/" + small) == 2 and counts.pop("cad/" + big) == 2
+    assert set(counts.values()) == {1}
+    assert stored_checksum("cad/" + small) == crc32(new_small)
+    assert stored_checksum("cad/" + big) == crc32(bytes(new_big))
+
+
+def test_unreadable_files_are_reported_by_name_and_the_rest_arrives(run_module, bucket, tmp_path):
+    content = make_tree(tmp_path)
+    os.symlink(str(tmp_path / "nowhere.dwg"), str(tmp_path / "drawings" / "dangling.dwg"))
+    os.mkfifo(str(tmp_path / "drawings" / "pipe.dwg"))
+
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert failed
+    assert "drawings/dangling.dwg" in result["msg"] and "drawings/pipe.dwg" in result["msg"]
+    assert sorted(f["path"] for f in result["failed_files"]) == ["drawings/dangling.dwg", "drawings/pipe.dwg"]
+    assert result["failed_count"] == 2 and result["uploaded"] == len(content)
+    assert set(objects()) == set("cad/" + rel for rel in content)
+
+
+def test_file_vanishing_after_the_scan_is_reported(run_module, bucket, tmp_path, monkeypatch):
+    content = make_tree(tmp_path)
+    real_scan = s3_file_migration.scan
+
+    def scan_then_delete(*a, **kw):
+        found = real_scan(*a, **kw)
+        os.unlink(str(tmp_path / "drawings" / "part-001.dwg"))
+        return found
+
+    monkeypatch.setattr(s3_file_migration, "scan", scan_then_delete)
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert failed and "drawings/part-001.dwg" in result["msg"]
+    assert set(objects()) == set("cad/" + rel for rel in content if rel != "drawings/part-001.dwg")
+
+
+def test_crash_halfway_then_rerun_sends_only_the_rest(run_module, bucket, tmp_path, monkeypatch):
+    """A crash after 5 small files and in the middle of a multipart upload (after its first part)."""
+    content = make_tree(tmp_path, count=12, large=[12 * MIB])
+    real_call = botocore.client.BaseClient._make_api_call
+    calls = {"PutObject": 0}
+
+    class Crash(BaseException):
+        pass
+
+    def crashing_call(self, operation, params):
+        if operation == "PutObject":
+            calls["PutObject"] += 1
+            if calls["PutObject"] > 5:
+                raise Crash()
+        if operation == "UploadPart" and params["PartNumber"] > 1:
+            raise Crash()
+        return real_call(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", crashing_call)
+    with pytest.raises(Crash):
+        run_module(s3_file_migration, args(tmp_path, workers=1))
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", real_call)
+    there = set(objects())
+    assert 0 < len(there) < len(content)
+    pending = s3().list_multipart_uploads(Bucket=BUCKET)["Uploads"]
+    assert [u["Key"] for u in pending] == ["cad/archive/big-0.bin"]
+    assert len(s3().list_parts(Bucket=BUCKET, Key=pending[0]["Key"], UploadId=pending[0]["UploadId"])["Parts"]) == 1
+
+    real_part = s3_file_migration.Migration.upload_part
+    sent_parts = []
+
+    def counting_part(self, state, index, data, encoded):
+        sent_parts.append(index + 1)
+        return real_part(self, state, index, data, encoded)
+
+    monkeypatch.setattr(s3_file_migration.Migration, "upload_part", counting_part)
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed, result["msg"]
+    assert result["uploaded"] == len(content) - len(there) and result["unchanged"] == len(there)
+    assert sorted(sent_parts) == [2, 3]  # part 1 was reused from the interrupted upload
+    assert result["verification"] == "passed" and result["mismatch_count"] == 0
+    assert set(versions().values()) == {1}
+    assert stored_checksum("cad/archive/big-0.bin") == crc32(content["archive/big-0.bin"])
+    assert s3().list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+
+    failed, result = run_module(s3_file_migration, args(tmp_path, mode="verify"))
+    assert not failed and result["verified"] == len(content) and result["verification"] == "passed"
+
+
+@pytest.fixture
+def moto_server(monkeypatch):
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=SERVER_PORT, verbose=False)
+    server.start()
+    endpoint = "http://127.0.0.1:%d" % SERVER_PORT
+    client = boto3.client("s3", endpoint_url=endpoint)
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    try:
+        yield endpoint, client
+    finally:
+        requests = __import__("urllib.request").request
+        requests.urlopen(requests.Request(endpoint + "/moto-api/reset", method="POST", data=b""))
+        server.stop()
+
+
+def test_killed_process_then_rerun_sends_only_the_rest(run_module, moto_server, tmp_path):
+    """SIGKILL a real module process halfway through, then rerun it."""
+    endpoint, client = moto_server
+    content = make_tree(tmp_path, count=300)
+    module_args = args(tmp_path, workers=2, endpoint_url=endpoint)
+    args_file = tmp_path.parent / ("args-%s.json" % tmp_path.name)
+    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": module_args}))
+    env = dict(os.environ, PYTHONPATH=os.path.abspath(COLLECTIONS))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ansible_collections.mithran.platform.plugins.modules.s3_file_migration",
+         str(args_file)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            if client.list_objects_v2(Bucket=BUCKET, MaxKeys=1000).get("KeyCount", 0) >= 50:
+                break
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.02)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+    there = set(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
+    assert 50 <= len(there) < len(content), "the upload was not interrupted halfway"
+
+    failed, result = run_module(s3_file_migration, dict(module_args, workers=8))
+    assert not failed, result["msg"]
+    assert result["uploaded"] == len(content) - len(there) and result["unchanged"] == len(there)
+    assert result["verification"] == "passed" and result["verified"] == len(content)
+    listed = client.list_object_versions(Bucket=BUCKET)
+    assert len(listed["Versions"]) == len(content)  # nothing was sent twice
+    assert set(v["Key"] for v in listed["Versions"]) == set("cad/" + rel for rel in content)
+
+
+def test_verify_detects_missing_and_corrupted_objects(run_module, bucket, tmp_path):
+    content = make_tree(tmp_path, large=[11 * MIB])
+    run_module(s3_file_migration, args(tmp_path))
+    failed, result = run_module(s3_file_migration, args(tmp_path, mode="verify"))
+    assert not failed and not result["changed"] and result["verification"] == "passed"
+    assert result["verified"] == len(content)
+
+    client = s3()
+    client.delete_object(Bucket=BUCKET, Key="cad/drawings/part-001.dwg")
+    # Same size, other bytes, stored by someone else (with a checksum of its own).
+    bad = os.urandom(len(content["models/asm/part-002.step"]))
+    client.put_object(Bucket=BUCKET, Key="cad/models/asm/part-002.step", Body=bad, StorageClass="STANDARD_IA",
+                      ChecksumAlgorithm="CRC32")
+    client.put_object(Bucket=BUCKET, Key="cad/drawings/stray.dwg", Body=b"x")
+    writes = versions()
+
+    failed, result = run_module(s3_file_migration, args(tmp_path, mode="verify", allow_extra=False))
+    assert failed and result["verification"] == "failed"
+    problems = {m["path"]: m["problem"] for m in result["mismatches"]}
+    assert problems == {"drawings/part-001.dwg": "missing", "models/asm/part-002.step": "checksum"}
+    assert result["extra"] == ["cad/drawings/stray.dwg"]
+    assert "drawings/part-001.dwg" in result["msg"] and "models/asm/part-002.step" in result["msg"]
+    assert result["verified"] == len(content) - 2
+    assert versions() == writes  # verify writes nothing
+
+    # The upload mode repairs both, and its own verification passes (the stray object is only reported).
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed, result["msg"]
+    assert sorted(result["uploaded_files"]) == ["drawings/part-001.dwg", "models/asm/part-002.step"]
+    assert result["extra"] == ["cad/drawings/stray.dwg"]
+    assert stored_checksum("cad/models/asm/part-002.step") == crc32(content["models/asm/part-002.step"])
+
+
+def test_check_mode_uploads_nothing(run_module, bucket, tmp_path):
+    content = make_tree(tmp_path, large=[11 * MIB])
+    failed, result = run_module(s3_file_migration, args(tmp_path), check_mode=True)
+    assert not failed, result["msg"]
+    assert result["changed"] and result["uploaded"] == len(content)
+    assert sorted(result["uploaded_files"]) == sorted(content)
+    assert result["verification"] == "check_mode"
+    assert objects() == {}
+    assert s3().list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+
+
+def test_kms_and_sha256_checksums_survive_and_rerun_skips(run_module, bucket, tmp_path):
+    key = boto3.client("kms").create_key()["KeyMetadata"]
+    boto3.client("kms").create_alias(AliasName="alias/mithran-storage", TargetKeyId=key["KeyId"])
+    content = make_tree(tmp_path, count=4, large=[11 * MIB])
+    params = args(tmp_path, kms_key_id="alias/mithran-storage", checksum_algorithm="SHA256")
+    failed, result = run_module(s3_file_migration, params)
+    assert not failed, result["msg"]
+    for rel in content:
+        head = s3().head_object(Bucket=BUCKET, Key="cad/" + rel, ChecksumMode="ENABLED")
+        assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key["Arn"]
+        assert head["ChecksumSHA256"]
+    failed, result = run_module(s3_file_migration, params)
+    assert not failed and not result["changed"] and result["unchanged"] == len(content)
+    assert set(versions().values()) == {1}
+
+
+def test_storage_class_change_resends(run_module, bucket, tmp_path):
+    content = make_tree(tmp_path, count=3)
+    run_module(s3_file_migration, args(tmp_path, storage_class="STANDARD"))
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed and result["uploaded"] == len(content)
+    assert set(o["StorageClass"] for o in objects().values()) == {"STANDARD_IA"}
+
+
+def test_include_exclude_and_max_files(run_module, bucket, tmp_path):
+    make_tree(tmp_path, count=10)
+    (tmp_path / "drawings" / "scratch.tmp").write_bytes(b"tmp")
+    params = args(tmp_path, include=["drawings/*"], exclude=["*.tmp"], max_files=3)
+    failed, result = run_module(s3_file_migration, params)
+    assert not failed, result["msg"]
+    assert result["uploaded"] == 3 and result["remaining"] == 2 and result["verification"] == "max_files"
+    assert len(objects()) == 3
+    failed, result = run_module(s3_file_migration, params)
+    assert not failed and result["uploaded"] == 2 and result["unchanged"] == 3
+    failed, result = run_module(s3_file_migration, dict(params, max_files=0))
+    assert not failed and not result["changed"] and result["verification"] == "passed"
+    assert sorted(objects()) == ["cad/drawings/part-%03d.dwg" % i for i in (1, 3, 5, 7, 9)]
+
+
+@pytest.fixture
+def api_calls(monkeypatch):
+    calls = []
+    real = botocore.client.BaseClient._make_api_call
+
+    def record(self, operation, params):
+        calls.append(operation)
+        return real(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
+    return calls
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(src="/no/such/share"), "src /no/such/share does not exist"),
+    (dict(bucket="Bad_Bucket"), "bucket 'Bad_Bucket' is not a valid S3 bucket name"),
+    (dict(prefix="/cad"), "prefix '/cad' must not start with /"),
+    (dict(multipart_chunksize=MIB), "multipart_chunksize must be between 5 MiB and 5 GiB"),
+    (dict(multipart_threshold=MIB), "multipart_threshold must be at least"),
+    (dict(workers=0), "workers must be between 1 and 256"),
+    (dict(max_files=-1), "max_files must be 0"),
+])
+def test_bad_input_fails_before_any_api_call(run_module, bucket, tmp_path, api_calls, bad, message):
+    make_tree(tmp_path, count=2)
+    del api_calls[:]
+    failed, result = run_module(s3_file_migration, dict(args(tmp_path), **bad))
+    assert failed and message in result["msg"]
+    assert api_calls == []
+
+
+def test_src_that_is_a_file_fails(run_module, bucket, tmp_path, api_calls):
+    (tmp_path / "f").write_bytes(b"x")
+    del api_calls[:]
+    failed, result = run_module(s3_file_migration, args(tmp_path / "f"))
+    assert failed and "src %s is not a directory" % (tmp_path / "f") in result["msg"]
+    assert api_calls == []
+
+
+def test_missing_bucket_and_key_fail_before_any_upload(run_module, bucket, tmp_path):
+    make_tree(tmp_path, count=2)
+    failed, result = run_module(s3_file_migration, args(tmp_path, bucket="no-such-bucket"))
+    assert failed and "bucket no-such-bucket does not exist" in result["msg"]
+    failed, result = run_module(s3_file_migration, args(tmp_path, kms_key_id="alias/nope"))
+    assert failed and "kms_key_id alias/nope does not exist" in result["msg"]
+    assert objects() == {}
+
+
+def test_crc32_combine_matches_zlib():
+    for a, b in [(b"abc", b"defg"), (os.urandom(10001), os.urandom(77777)), (b"", b"x"), (b"x", b"")]:
+        assert s3_file_migration.crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
