@@ -136,7 +136,7 @@ def test_2_preparation_builds_dms_and_reruns_clean(env):
     assert sorted((c["EndpointIdentifier"], c["Status"]) for c in connections) == [
         ("mithran-source", "successful"), ("mithran-target", "successful")]
     assert tasks(env) == []  # the task comes in weeks 5-6
-    head = emu.client("s3").head_object(Bucket="mithran-cad-files", Key="cad-share/")
+    head = emu.client("s3").head_object(Bucket="mithran-cad-files", Key="cad/")
     assert head["ContentLength"] == 0
 
     again = play(env, "week-3-4-preparation")
@@ -168,9 +168,12 @@ def test_3_migration_and_cutover_then_rerun_changes_nothing(env):
     assert "HealthCheckId" not in records["on-prem"]
 
     if FILE_MIGRATION:
-        keys = [o["Key"] for o in env["emu"].client("s3").list_objects_v2(
-            Bucket="mithran-cad-files", Prefix="cad-share/")["Contents"]]
-        assert len([k for k in keys if not k.endswith("/")]) == 15
+        s3 = env["emu"].client("s3")
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="mithran-cad-files", Prefix="cad/")["Contents"]]
+        files = [k for k in keys if not k.endswith("/")]
+        assert len(files) == 15
+        head = s3.head_object(Bucket="mithran-cad-files", Key=files[0], ChecksumMode="ENABLED")
+        assert head["StorageClass"] == "STANDARD_IA"
 
     again = play(env, "week-5-6-migration")
     assert again.rc == 0, again
