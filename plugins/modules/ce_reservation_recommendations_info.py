@@ -16,7 +16,7 @@ description:
   - Reads Cost Explorer's Reserved Instance purchase recommendations (GetReservationPurchaseRecommendation)
     for one or more services and returns them with the estimated monthly savings.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   services:
     description: The services, as Cost Explorer names them.

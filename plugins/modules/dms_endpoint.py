@@ -20,7 +20,7 @@ description:
   - With O(require_ssl=true) an endpoint whose O(ssl_mode) is C(none) is refused before any AWS call.
   - Replaces community.aws.dms_endpoint, which passes C(wait) into CreateEndpoint and fails on C(tags).
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   identifier:
     description: The endpoint identifier.
@@ -248,8 +248,8 @@ def main():
         ssl_mode=dict(type="str", choices=["none", "require", "verify-ca", "verify-full"], default="require"),
         require_ssl=dict(type="bool", default=False),
         certificate_arn=dict(type="str"),
-        secrets_manager_secret_id=dict(type="str"),
-        secrets_manager_access_role_arn=dict(type="str"),
+        secrets_manager_secret_id=dict(type="str", no_log=False),
+        secrets_manager_access_role_arn=dict(type="str", no_log=False),
         extra_connection_attributes=dict(type="str"),
         engine_settings=dict(type="dict"),
         kms_key_id=dict(type="str", no_log=False),

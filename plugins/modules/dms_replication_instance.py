@@ -21,7 +21,7 @@ description:
     replaced silently; the module fails and names them.
   - Neither amazon.aws nor community.aws has a replication instance module.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   identifier:
     description: The replication instance identifier (lowercase letters, digits and hyphens).

@@ -21,7 +21,7 @@ description:
   - A running task is never modified behind the operator's back; the module fails and asks to stop it first.
   - Neither amazon.aws nor community.aws has a replication task module.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   identifier:
     description: The replication task identifier.

@@ -19,7 +19,7 @@ description:
   - Never reports a change (a connection test changes no configuration). In check mode it only reports the
     last known result.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   replication_instance:
     description: The identifier or ARN of the replication instance.
