@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from ansible_collections.mithran.platform.plugins.modules import budget
-from cost_stubs import stub  # noqa: F401  pylint: disable=unused-import
+from .cost_stubs import stub  # noqa: F401  pylint: disable=unused-import
 
 ACCOUNT = "123456789012"
 TOPIC = "arn:aws:sns:us-west-2:123456789012:mithran-alerts"

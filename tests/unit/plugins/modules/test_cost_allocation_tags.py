@@ -5,7 +5,7 @@ import pytest
 
 from ansible_collections.mithran.platform.plugins.modules import cost_allocation_tags
 
-from cost_stubs import stub  # noqa: E402,F401  pylint: disable=unused-import
+from .cost_stubs import stub  # noqa: E402,F401  pylint: disable=unused-import
 
 KEYS = ["Project", "Environment", "CostCenter", "Owner", "Service", "ManagedBy"]
 

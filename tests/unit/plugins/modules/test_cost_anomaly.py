@@ -4,7 +4,7 @@ every call is stubbed with botocore's Stubber (requests and responses are checke
 import pytest
 
 from ansible_collections.mithran.platform.plugins.modules import cost_anomaly_monitor, cost_anomaly_subscription
-from cost_stubs import stub  # noqa: F401  pylint: disable=unused-import
+from .cost_stubs import stub  # noqa: F401  pylint: disable=unused-import
 
 MON_ARN = "arn:aws:ce::123456789012:anomalymonitor/0a1b2c3d-0000-1111-2222-333344445555"
 SUB_ARN = "arn:aws:ce::123456789012:anomalysubscription/9f8e7d6c-0000-1111-2222-333344445555"
