@@ -46,7 +46,7 @@ def env(tmp_path_factory):
         reports = tmp_path_factory.mktemp("reports")
         yield {"emu": emu, "zone_id": zone["Id"], "reports": reports, "vars": {
             "dms_migration_source_secret_arn": source, "dms_migration_target_secret_arn": target,
-            "migration_cad_share_path": str(share), "migration_report_dir": str(reports),
+            "file_migration_src": str(share), "migration_report_dir": str(reports),
             "migration_file_migration_enabled": FILE_MIGRATION}}
     finally:
         emu.stop()
