@@ -71,7 +71,9 @@ class PlaybookResult:
         return sum(s["failed"] for s in self.stats.values())
 
     def __repr__(self):
-        return "rc=%s stats=%s\n%s" % (self.rc, self.stats, self.output[-6000:])
+        errors = [line for line in self.output.splitlines()
+                  if line.startswith(("fatal:", "failed:", "[ERROR]")) or line.strip().startswith("msg:")]
+        return "rc=%s stats=%s\nerrors: %s\n%s" % (self.rc, self.stats, "\n".join(errors[:20]), self.output[-4000:])
 
 
 def run_playbook(playbook, emulator, inventory="local", extra_vars=None, check=False, extra_args=()):  # noqa: E501

@@ -1,6 +1,7 @@
-"""Weeks 3-8 on the local AWS emulator, in order, each phase rerun for idempotence:
-bad input creates nothing -> preparation -> migration + DNS cutover -> rollback -> optimization guards
--> retirement of DMS. Every assertion reads the emulator's state with boto3.
+"""Weeks 3-8 on the local AWS emulator. Bad input is rejected on an emulator of its own and creates nothing;
+the phases run in order in ONE test (so `pytest -n 2` cannot split them across workers), each rerun for
+idempotence: preparation -> migration + DNS cutover -> rollback -> optimization guards -> retirement of
+DMS. Every assertion reads the emulator's state with boto3.
 
 The foundation (network + security roles) is converged once; what other layers own and this work only
 reads (the CAD bucket, the database secrets, the hosted zone) is made here with boto3, as operators or the
@@ -46,8 +47,23 @@ def env(tmp_path_factory):
         reports = tmp_path_factory.mktemp("reports")
         yield {"emu": emu, "zone_id": zone["Id"], "reports": reports, "vars": {
             "dms_migration_source_secret_arn": source, "dms_migration_target_secret_arn": target,
-            "migration_cad_share_path": str(share), "migration_report_dir": str(reports),
+            "file_migration_src": str(share), "migration_report_dir": str(reports),
             "migration_file_migration_enabled": FILE_MIGRATION}}
+    finally:
+        emu.stop()
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory):
+    """An emulator with only the hosted zone: validation must stop every bad run before any AWS call."""
+    emu = Emulator(PORT_BASE + 30 + worker_offset()).start()
+    try:
+        zone = emu.client("route53").create_hosted_zone(Name=ZONE, CallerReference="migration-bad-input")["HostedZone"]
+        share = tmp_path_factory.mktemp("cad-share-bad-input")
+        fill_cad_share(share)
+        yield {"emu": emu, "zone_id": zone["Id"], "vars": {
+            "dms_migration_source_secret_arn": "arn:aws:secretsmanager:us-west-2:123456789012:secret:mithran/onprem-db-AbCdEf",
+            "file_migration_src": str(share), "migration_report_dir": str(tmp_path_factory.mktemp("reports-bad"))}}
     finally:
         emu.stop()
 
@@ -86,15 +102,16 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("bad,message", BAD_INPUTS, ids=[m.split(" ")[0] for _, m in BAD_INPUTS])
-def test_1_bad_input_is_rejected_and_creates_nothing(env, bad, message):
-    result = play(env, "week-5-6-migration", **bad)
+def test_bad_input_is_rejected_and_creates_nothing(bare, bad, message):
+    result = play(bare, "week-5-6-migration", **bad)
     assert result.rc != 0
     assert message in result.output, result
-    assert tasks(env) == [] and instances(env) == []
-    assert weights(env) == {}
+    assert tasks(bare) == [] and instances(bare) == []
+    assert weights(bare) == {}
+    assert bare["emu"].client("iam").list_roles()["Roles"] == []
 
 
-def test_2_preparation_builds_dms_and_reruns_clean(env):
+def step_2_preparation_builds_dms_and_reruns_clean(env):
     result = play(env, "week-3-4-preparation")
     assert result.rc == 0, result
     emu = env["emu"]
@@ -144,7 +161,7 @@ def test_2_preparation_builds_dms_and_reruns_clean(env):
     assert again.changed == 0, again
 
 
-def test_3_migration_and_cutover_then_rerun_changes_nothing(env):
+def step_3_migration_and_cutover_then_rerun_changes_nothing(env):
     result = play(env, "week-5-6-migration")
     assert result.rc == 0, result
     [task] = tasks(env)
@@ -181,7 +198,7 @@ def test_3_migration_and_cutover_then_rerun_changes_nothing(env):
     assert weights(env)["aws"]["Weight"] == 100
 
 
-def test_4_rollback_restores_onprem_and_stops_cdc(env):
+def step_4_rollback_restores_onprem_and_stops_cdc(env):
     result = play(env, "rollback")
     assert result.rc == 0, result
     records = weights(env)
@@ -194,7 +211,7 @@ def test_4_rollback_restores_onprem_and_stops_cdc(env):
     assert again.changed == 0, again
 
 
-def test_5_optimization_guards_then_retire_dms(env):
+def step_5_optimization_guards_then_retire_dms(env):
     # On-prem takes all traffic and no CDC latency was ever reported: nothing may be deleted.
     blocked = play(env, "week-7-8-optimization")
     assert blocked.rc != 0
@@ -229,3 +246,10 @@ def test_5_optimization_guards_then_retire_dms(env):
     again = play(env, "week-7-8-optimization")
     assert again.rc == 0, again
     assert again.changed == 0, again
+
+
+def test_phases_in_order(env):
+    step_2_preparation_builds_dms_and_reruns_clean(env)
+    step_3_migration_and_cutover_then_rerun_changes_nothing(env)
+    step_4_rollback_restores_onprem_and_stops_cdc(env)
+    step_5_optimization_guards_then_retire_dms(env)
