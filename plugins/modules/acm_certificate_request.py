@@ -18,7 +18,7 @@ description:
   - Returns the DNS records that validate it, for the role that manages the zone.
   - M(community.aws.acm_certificate) only imports certificates.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description: Whether the certificate should exist.

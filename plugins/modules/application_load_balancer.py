@@ -22,7 +22,7 @@ description:
   - Written because M(amazon.aws.elb_application_lb) 10.1.2 fails to create a new ALB whose listeners
     have rules (amazon.aws issue 2400).
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description: Whether the load balancer should exist.

@@ -24,7 +24,7 @@ description:
   - Written because M(community.aws.cloudfront_distribution) compares its whole configuration and reports
     a change on every run, and has no OAC support.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description:

@@ -17,7 +17,7 @@ description:
   - M(community.aws.ecs_ecr) manages the repository itself but has no tags option, and the Resource Groups
     Tagging API does not tag ECR repositories everywhere; this module fills the gap.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   name:
     description: The repository name.

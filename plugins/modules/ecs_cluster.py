@@ -18,7 +18,7 @@ description:
   - Written because M(community.aws.ecs_cluster) manages neither cluster settings (Container Insights)
     nor tags.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description: Whether the cluster should exist.
@@ -151,8 +151,8 @@ def current_strategy(cluster):
 
 def describe(client, module):
     try:
-        response = client.describe_clusters(aws_retry=True, clusters=[module.params["name"]],
-                                             include=["SETTINGS", "TAGS"])
+        response = client.describe_clusters(
+            aws_retry=True, clusters=[module.params["name"]], include=["SETTINGS", "TAGS"])
     except errors() as e:
         module.fail_json_aws(e, msg="Failed to describe cluster %s" % module.params["name"])
     active = [c for c in response.get("clusters", []) if c.get("status") != "INACTIVE"]

@@ -20,7 +20,7 @@ description:
     C(MaxResults=1) and relies on the C(PolicyNames) filter, which some AWS-compatible endpoints ignore;
     it then compares the wrong policy and reports a change on every run.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description: C(absent) deletes the policies and deregisters the target.

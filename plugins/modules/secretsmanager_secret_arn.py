@@ -17,7 +17,7 @@ description:
     definition can reference a secret by ARN without the secret's value ever reaching Ansible.
   - The C(amazon.aws.secretsmanager_secret) lookup returns values, which must not be read here.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   names:
     description: Names (or ARNs) of the secrets.

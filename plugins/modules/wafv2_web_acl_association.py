@@ -22,7 +22,7 @@ description:
     some AWS-compatible endpoints do not implement; this module does not depend on it.
   - Web ACLs of CloudFront distributions are set on the distribution itself (its C(WebACLId)), not here.
 author:
-  - Mithran platform team
+  - Mithran platform team (@mithran-platform)
 options:
   state:
     description:
