@@ -43,7 +43,7 @@ def test_alb_attributes(alb):
     attrs = alb["attrs"]
     assert attrs["routing.http.drop_invalid_header_fields.enabled"] == "true"
     assert attrs["access_logs.s3.enabled"] == "true"
-    assert attrs["access_logs.s3.bucket"] == "mithran-logs-local"
+    assert attrs["access_logs.s3.bucket"] == "mithran-access-logs"
     assert attrs["deletion_protection.enabled"] == "false"  # true in prod (inventories/prod)
 
 
@@ -96,7 +96,7 @@ def test_cloudfront_oac_https_only(aws):
     configs = [cf.get_distribution_config(Id=d["Id"])["DistributionConfig"] for d in items]
     [config] = [c for c in configs if c["CallerReference"] == "mithran-static"]
     [origin] = config["Origins"]["Items"]
-    assert origin["DomainName"] == "mithran-static-local.s3.us-west-2.amazonaws.com"
+    assert origin["DomainName"] == "mithran-static-assets.s3.us-west-2.amazonaws.com"
     behaviour = config["DefaultCacheBehavior"]
     assert behaviour["ViewerProtocolPolicy"] == "https-only"
     assert behaviour["Compress"] is True
