@@ -247,6 +247,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.mithran.platform.plugins.module_utils.waiters import wait_with_waiter
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
@@ -382,17 +383,8 @@ def key_id(value):
 
 
 def wait_for(client, module, waiter_name):
-    if not module.params["wait"]:
-        return
-    delay = 15
-    try:
-        client.get_waiter(waiter_name).wait(
-            ReplicationGroupId=module.params["replication_group_id"],
-            WaiterConfig={"Delay": delay, "MaxAttempts": max(1, module.params["wait_timeout"] // delay)},
-        )
-    except botocore.exceptions.WaiterError as e:
-        module.fail_json_aws(e, msg="Timed out waiting for replication group %s (%s)"
-                             % (module.params["replication_group_id"], waiter_name))
+    wait_with_waiter(client, module, waiter_name, 15, "replication group %s" % module.params["replication_group_id"],
+                     ReplicationGroupId=module.params["replication_group_id"])
 
 
 def wait_status_settled(client, module):

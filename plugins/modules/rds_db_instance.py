@@ -248,6 +248,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.mithran.platform.plugins.module_utils.waiters import wait_with_waiter
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
@@ -355,17 +356,8 @@ def check_subnet_group_zones(client, module):
 
 
 def wait_for(client, module, waiter_name):
-    if not module.params["wait"]:
-        return
-    delay = 30
-    try:
-        client.get_waiter(waiter_name).wait(
-            DBInstanceIdentifier=module.params["db_instance_identifier"],
-            WaiterConfig={"Delay": delay, "MaxAttempts": max(1, module.params["wait_timeout"] // delay)},
-        )
-    except botocore.exceptions.WaiterError as e:
-        module.fail_json_aws(e, msg="Timed out waiting for DB instance %s (%s)"
-                             % (module.params["db_instance_identifier"], waiter_name))
+    wait_with_waiter(client, module, waiter_name, 30, "DB instance %s" % module.params["db_instance_identifier"],
+                     DBInstanceIdentifier=module.params["db_instance_identifier"])
 
 
 def create(client, module):
