@@ -35,7 +35,7 @@ description:
     and checks, for every local file, that its object exists with the same size, the ETag seen when this
     run uploaded or checked it (nothing replaced it since), the storage class, and a stored checksum
     equal to the checksum of the local bytes. This costs one listing call per 1000 objects, not one
-    request per object.
+    request per object; the key space is listed in ranges of 1000 local keys, in parallel.
   - O(mode=verify) uploads nothing and compares the whole tree independently of any upload; it reads
     every local file and asks S3 for the stored checksum of every object (one HEAD per object).
   - Objects under O(prefix) without a local file (that O(include)/O(exclude) would select) are reported
@@ -338,6 +338,8 @@ MAX_PARTS = 10000
 # whatever the sizes of the files, the part size and the multipart threshold.
 STREAM_MIN = 1 * MIB
 READ_BLOCK = 1 * MIB
+# Keys per ListObjectsV2 page (the most S3 returns), and the size of the key ranges listed in parallel.
+LIST_PAGE = 1000
 
 AWS_ERRORS = ()
 try:
@@ -658,14 +660,41 @@ class Migration:
 
     # -- S3 reads ----------------------------------------------------------------------------
 
-    def list_objects(self):
-        """key -> (size, etag, storage class) for every object under the prefix."""
-        objects = {}
-        paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
-            for obj in page.get("Contents", []):
-                objects[obj["Key"]] = (obj["Size"], obj.get("ETag"), obj.get("StorageClass") or "STANDARD")
+    def list_objects(self, files):
+        """key -> (size, etag, storage class) for every object under the prefix.
+
+        The key space is cut at every LIST_PAGE-th local key (sorted as S3 sorts keys: by code point,
+        which is UTF-8 byte order) into ranges (after, upto] that are listed in parallel, each from
+        StartAfter=after until a key beyond upto. The first range is listed first: when the listing ends
+        there (a new or small prefix), no other request is made. Together the ranges cover every key
+        under the prefix, objects without a local file included.
+        """
+        bounds = [f.key for f in files[LIST_PAGE - 1::LIST_PAGE]]
+        ranges = list(zip([None] + bounds, bounds + [None]))
+        objects, exhausted = self.list_range(*ranges[0])
+        if exhausted or len(ranges) == 1:
+            return objects
+        for found, _exhausted in self.pool.map(lambda r: self.list_range(*r), ranges[1:]):
+            objects.update(found)
         return objects
+
+    def list_range(self, after, upto):
+        """Objects with after < key <= upto (None: unbounded), and whether the listing of the whole
+        prefix ended inside this range."""
+        found = {}
+        request = dict(Bucket=self.bucket, Prefix=self.prefix, MaxKeys=LIST_PAGE)
+        if after is not None:
+            request["StartAfter"] = after
+        while True:
+            page = self.client.list_objects_v2(aws_retry=True, **request)
+            for obj in page.get("Contents", []):
+                if upto is not None and obj["Key"] > upto:
+                    return found, False
+                found[obj["Key"]] = (obj["Size"], obj.get("ETag"), obj.get("StorageClass") or "STANDARD")
+            if not page.get("IsTruncated"):
+                return found, True
+            request.pop("StartAfter", None)
+            request["ContinuationToken"] = page["NextContinuationToken"]
 
     def list_pending_uploads(self):
         """key -> [(upload id, initiated, checksum algorithm)] of unfinished multipart uploads."""
@@ -1177,16 +1206,16 @@ def main():
     scan_failures = []
     files = scan(params["src"], migration.prefix, params["include"], params["exclude"], scan_failures)
     migration.failures.extend(scan_failures)
-    try:
-        remote = migration.list_objects()
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to list s3://%s/%s" % (params["bucket"], migration.prefix))
 
     verified = 0
     verification = "disabled"
-    transfer_started = time.monotonic()
     migration.pool = ThreadPoolExecutor(max_workers=params["workers"])
     try:
+        try:
+            remote = migration.list_objects(files)
+        except AWS_ERRORS as e:
+            module.fail_json_aws(e, msg="Failed to list s3://%s/%s" % (params["bucket"], migration.prefix))
+        transfer_started = time.monotonic()
         if params["mode"] == "verify":
             verified = migration.verify_all(files, remote)
             transfer_seconds = time.monotonic() - transfer_started
@@ -1205,7 +1234,7 @@ def main():
                 verification = "max_files"
             elif params["verify"]:
                 try:
-                    remote = migration.list_objects()
+                    remote = migration.list_objects(files)
                 except AWS_ERRORS as e:
                     module.fail_json_aws(e, msg="Failed to list s3://%s/%s" % (params["bucket"], migration.prefix))
                 verified = migration.verify_after_upload(files, remote)

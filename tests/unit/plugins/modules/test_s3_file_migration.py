@@ -465,3 +465,28 @@ def test_a_retried_streamed_body_is_sent_again_from_its_start(run_module, bucket
     assert result["verification"] == "passed"
     for rel, data in content.items():
         assert stored_checksum("cad/" + rel) == crc32(data)
+
+
+def test_parallel_range_listing_sees_every_object(run_module, bucket, tmp_path, monkeypatch, api_calls):
+    """Ranges of 3 local keys listed in parallel (pages of 3 keys): objects before, between and after the
+    local keys are all found; a new prefix costs one listing call before the first upload."""
+    monkeypatch.setattr(s3_file_migration, "LIST_PAGE", 3)
+    content = make_tree(tmp_path, count=10)
+    del api_calls[:]
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed, result["msg"]
+    assert result["uploaded"] == len(content) and result["verification"] == "passed"
+    assert api_calls[:api_calls.index("PutObject")].count("ListObjectsV2") == 1
+
+    strays = ["cad/0-first.dwg", "cad/drawings/part-001.dwg.bak", "cad/drawings/part-0010.dwg",
+              "cad/models/asm/part-004.step~", "cad/models/asm/part-006.stepx", "cad/zz/last.dwg"]
+    for key in strays:
+        s3().put_object(Bucket=BUCKET, Key=key, Body=b"stray")
+    (tmp_path / "drawings" / "part-003.dwg").write_bytes(os.urandom(10))
+    del api_calls[:]
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed, result["msg"]
+    assert result["uploaded_files"] == ["drawings/part-003.dwg"] and result["unchanged"] == len(content) - 1
+    assert result["extra"] == sorted(strays) and result["verified"] == len(content)
+    # 4 ranges, most of them two pages long: more than one listing call per pass
+    assert api_calls.count("ListObjectsV2") > 8
