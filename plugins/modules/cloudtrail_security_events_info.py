@@ -15,7 +15,7 @@ version_added: 0.1.0
 description:
   - Read-only. Reads the CloudWatch Logs group a CloudTrail trail delivers to (C(FilterLogEvents), every
     page) over a time window and returns the root-account activity and the IAM changes it finds.
-  - Root-account use follows the CIS AWS Foundations benchmark: an event whose C(userIdentity.type) is
+  - Root-account use follows the CIS AWS Foundations benchmark, an event whose C(userIdentity.type) is
     C(Root), that no AWS service made on the root's behalf (no C(userIdentity.invokedBy)) and that is not an
     C(AwsServiceEvent). This includes a root C(ConsoleLogin), successful or not.
   - An IAM change is an event of C(iam.amazonaws.com) whose name is in O(iam_event_names), whoever made it
@@ -43,8 +43,10 @@ options:
     type: str
   iam_event_names:
     description:
-      - The IAM API calls that count as a change. The default covers users, groups, roles, access keys,
-        login profiles, MFA devices, inline and managed policies and their attachments.
+      - The IAM API calls that count as a change.
+      - When not given, the write calls on users, groups, roles, access keys, login profiles, MFA devices,
+        inline and managed policies and their attachments (C(CreateUser), C(CreateAccessKey),
+        C(AttachUserPolicy), C(PutUserPolicy), C(DeleteRolePolicy), C(UpdateAssumeRolePolicy), ...).
       - An empty list reports root-account use only.
     type: list
     elements: str
@@ -296,12 +298,14 @@ def main():
             log_group_name=dict(type="str", required=True),
             hours=dict(type="int", default=24),
             end_time=dict(type="str"),
-            iam_event_names=dict(type="list", elements="str", default=list(DEFAULT_IAM_EVENT_NAMES)),
+            iam_event_names=dict(type="list", elements="str"),
             max_events=dict(type="int", default=100),
         ),
         supports_check_mode=True,
     )
     p = module.params
+    if p["iam_event_names"] is None:
+        p["iam_event_names"] = list(DEFAULT_IAM_EVENT_NAMES)
     start, end = validate(module)
     names = set(p["iam_event_names"])
     patterns = filter_patterns(p["iam_event_names"])
