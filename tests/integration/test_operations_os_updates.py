@@ -34,7 +34,13 @@ PROBE_REPOSITORY = r"""
 set -e
 mkdir -p /tmp/probe/DEBIAN /srv/mithran-repo
 for v in 1.0 1.1; do
-  printf 'Package: mithran-probe\nVersion: %s\nArchitecture: all\nMaintainer: Mithran tests <ops@example.com>\nDescription: probe of the weekly OS updates check\n' "$v" >/tmp/probe/DEBIAN/control
+  cat >/tmp/probe/DEBIAN/control <<EOF
+Package: mithran-probe
+Version: $v
+Architecture: all
+Maintainer: Mithran tests <ops@example.com>
+Description: probe of the weekly OS updates check
+EOF
   dpkg-deb --build /tmp/probe "/srv/mithran-repo/mithran-probe_${v}_all.deb" >/dev/null
 done
 dpkg -i /srv/mithran-repo/mithran-probe_1.0_all.deb >/dev/null
