@@ -220,13 +220,17 @@ def db_instances(module, identifiers, missing):
         every = client.get_paginator("describe_db_instances").paginate().build_full_result()["DBInstances"]
     except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to describe DB instances")
-    result = []
+    result, seen = [], set()
     for identifier in identifiers:
         matching = [db for db in every if db["DBInstanceIdentifier"] == identifier
                     or db.get("ReadReplicaSourceDBInstanceIdentifier") in (identifier,)]
         if not any(db["DBInstanceIdentifier"] == identifier for db in matching):
             missing.append("db_instance/%s" % identifier)
         for db in matching:
+            # A replica asked for by name is also found as its source's replica: once only.
+            if db["DBInstanceIdentifier"] in seen:
+                continue
+            seen.add(db["DBInstanceIdentifier"])
             result.append(dict(
                 id=db["DBInstanceIdentifier"], status=db.get("DBInstanceStatus"),
                 replica_of=db.get("ReadReplicaSourceDBInstanceIdentifier"), engine=db.get("Engine"),
