@@ -305,7 +305,8 @@ def wait_available(client, module, identifier):
         return wait_for(lambda: describe(client, identifier),
                         lambda i: i is not None and i.get("ReplicationInstanceStatus") == "available",
                         failed, timeout=module.params["wait_timeout"],
-                        what="replication instance %s to be available" % identifier)
+                        what="replication instance %s to be available" % identifier,
+                        state=lambda i: "status %s" % i.get("ReplicationInstanceStatus"))
     except (WaitTimeout, WaitFailed) as e:
         module.fail_json(msg=str(e))
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
@@ -368,7 +369,8 @@ def main():
         if p["wait"]:
             try:
                 wait_for(lambda: describe(client, p["identifier"]), lambda i: i is None,
-                         timeout=p["wait_timeout"], what="replication instance %s to be deleted" % p["identifier"])
+                         timeout=p["wait_timeout"], what="replication instance %s to be deleted" % p["identifier"],
+                         state=lambda i: "status %s" % i.get("ReplicationInstanceStatus"))
             except WaitTimeout as e:
                 module.fail_json(msg=str(e))
         module.exit_json(changed=True, replication_instance={})

@@ -160,7 +160,8 @@ def main():
         connection = wait_for(lambda: find_connection(client, instance_arn, endpoint_arn),
                               lambda c: bool(c) and c.get("Status") == "successful", failed,
                               timeout=p["wait_timeout"], delay=5,
-                              what="the connection test of %s from %s" % (p["endpoint"], p["replication_instance"]))
+                              what="the connection test of %s from %s" % (p["endpoint"], p["replication_instance"]),
+                              state=lambda c: "status %s" % c.get("Status"))
     except (WaitFailed, WaitTimeout) as e:
         module.fail_json(msg=str(e), tested=tested)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
