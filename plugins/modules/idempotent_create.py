@@ -127,6 +127,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
 NAME = re.compile(r"^[A-Za-z0-9_./-]{1,128}$")
@@ -143,7 +144,7 @@ class CreateOnce:
     def __init__(self, module, service):
         self.module = module
         # reads retry as usual (AWSRetry and botocore): a repeated read does no harm
-        self.reader = module.client(service, retry_decorator=AWSRetry.jittered_backoff())
+        self.reader = module.client(service, retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
         # the create is sent once per attempt of ours, never repeated by botocore behind our back
         self.writer = module.client(service, config=botocore.config.Config(
             retries={"mode": "standard", "total_max_attempts": 1}))

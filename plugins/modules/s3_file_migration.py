@@ -326,6 +326,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 MIB = 1024 * 1024
 MIN_PART = 5 * MIB
@@ -1007,7 +1008,7 @@ def resolve_kms_key(module):
     key_id = module.params["kms_key_id"]
     if not key_id:
         return None
-    kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
+    kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     try:
         return kms.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"]["Arn"]
     except is_boto3_error_code("NotFoundException"):
@@ -1055,7 +1056,7 @@ def main():
     # One client for every thread, with a connection per worker. Parameter validation is off: every
     # request is built here from validated inputs, and it costs ~13% of the client CPU of a small PUT.
     config = Config(max_pool_connections=params["workers"] + 4, parameter_validation=False)
-    client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff(), config=config)
+    client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES), config=config)
     check_bucket(module, client)
     kms_key_arn = resolve_kms_key(module)
 
