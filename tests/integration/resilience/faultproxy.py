@@ -7,7 +7,7 @@
 
 or on the command line (Ctrl-C stops it):
 
-    .venv/bin/python tests/integration/faultproxy.py --upstream http://127.0.0.1:30301 --port 30302 \
+    .venv/bin/python tests/integration/resilience/faultproxy.py --upstream http://127.0.0.1:30301 --port 30302 \
         --rate 0.2 --seed 7
 
 For a share `rate` of the AWS calls (never /moto-api/) it answers, in the wire format of the caller's
@@ -47,7 +47,8 @@ from concurrent.futures import ThreadPoolExecutor
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "content-length"}
-TOKEN_FIELDS = ("ClientToken", "clientToken", "IdempotencyToken")
+OWN_HEADERS = {"server", "date"}  # the proxy's http.server writes its own
+TOKEN_FIELDS = ("ClientToken", "clientToken", "IdempotencyToken", "ClientRequestToken")
 KINDS = ("throttle", "error", "lost")
 _CREDENTIAL = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
 _CBOR_PATH = re.compile(r"/service/[^/]+/operation/([^/?]+)")
@@ -319,7 +320,7 @@ class FaultProxy:
             conn.request(call.method, call.path, body=call.body, headers=headers)
             resp = conn.getresponse()
             body = resp.read()
-            out = [(k, v) for k, v in resp.getheaders() if k.lower() not in HOP_BY_HOP]
+            out = [(k, v) for k, v in resp.getheaders() if k.lower() not in HOP_BY_HOP | OWN_HEADERS]
             return resp.status, out, body
         finally:
             conn.close()

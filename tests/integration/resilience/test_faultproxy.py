@@ -1,4 +1,4 @@
-"""The fault-injecting proxy itself (tests/integration/faultproxy.py), in front of an in-process moto
+"""The fault-injecting proxy itself (tests/integration/resilience/faultproxy.py), in front of an in-process moto
 server: each protocol gets the throttling error botocore recognises, a lost response still reaches the
 emulator, tokens are replayed as AWS does, the same seed gives the same faults, and it stays bounded."""
 
