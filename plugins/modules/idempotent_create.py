@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: idempotent_create
 short_description: Create once a resource that AWS gives no idempotency token for, found again by its Name tag
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - AWS has no client token for CreateVpc, CreateInternetGateway, AllocateAddress and KMS CreateKey. When
     the response of such a create is lost (a 5xx or a dropped connection after AWS did the work), the
