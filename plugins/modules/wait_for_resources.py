@@ -21,7 +21,8 @@ description:
     C(incompatible-*), C(storage-full), C(deleting), C(create-failed)) or missing fails the module at once.
   - Returns what the layers after the wait need and only exists once a resource is ready, such as the
     DB endpoint.
-  - Reads only. In check mode it reports the current states without waiting, since nothing was started.
+  - Reads only. In check mode it reports the current states without waiting, since nothing was started,
+    and a resource that does not exist yet is reported with status C(absent) instead of failing.
 author:
   - Mithran platform team (@mithran-platform)
 options:
@@ -164,6 +165,15 @@ def cdn_check(client, dist_id):
     return check
 
 
+def absent_ok(check):
+    def checked():
+        try:
+            return check()
+        except Missing:
+            return False, False, {"status": "absent"}
+    return checked
+
+
 def describe(keys, info):
     """'db instance mithran-db (creating), ...' for the failure messages."""
     return ", ".join("%s %s (%s)" % (kind[:-1].replace("_", " "), name, info[(kind, name)]["status"] or "no status")
@@ -208,6 +218,9 @@ def main():
         cloudfront = module.client("cloudfront", retry_decorator=retry)
         checks.update((("distributions", d), cdn_check(cloudfront, d)) for d in distributions)
 
+    if module.check_mode:
+        # A resource the checked run would create does not exist yet: report it, do not fail.
+        checks = dict((key, absent_ok(check)) for key, check in checks.items())
     try:
         outcome = wait_for_all(checks, 0 if module.check_mode else p["timeout"], p["delay"])
     except Missing as e:

@@ -89,9 +89,10 @@ def test_timeout_names_what_is_not_ready(run_module, aws, sleeps, cdn_transition
 def test_check_mode_reads_once_without_waiting(run_module, aws, sleeps, cdn_transition):
     cdn_transition(100)
     dist_id = make_distribution()
-    failed, result = run_module(wfr, dict(distributions=[dist_id]), check_mode=True)
+    failed, result = run_module(wfr, dict(distributions=[dist_id], db_instances=["not-yet"]), check_mode=True)
     assert not failed, result
     assert result["ready"] is False and result["distributions"][dist_id]["status"] == "InProgress"
+    assert result["db_instances"]["not-yet"]["status"] == "absent"
     assert sleeps == []
 
 
