@@ -201,6 +201,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 from ansible_collections.mithran.platform.plugins.module_utils.dms import (
     TableMappingError,
@@ -330,10 +331,10 @@ def wait_ready(client, module, identifier, created=False):
     """Wait until the task is no longer creating or modifying. A task that turns `failed` while it is being
     created was not created (DMS says why in LastFailureMessage); after a modification, a task that had
     failed before may still say `failed` until it is started again, which is no error of the modification."""
-    not_ready = BUSY + ("failed",) if created else BUSY
+    waiting = BUSY + ("failed",) if created else BUSY
 
     def done(task):
-        return task is not None and task.get("Status") not in not_ready
+        return task is not None and task.get("Status") not in waiting
 
     return wait_status(client, module, identifier, done, _failure, "to be ready")
 
@@ -469,7 +470,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     mappings, settings, initial_settings = validate(module)
     p = module.params
-    client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
 
     try:
         task = describe(client, p["identifier"])

@@ -328,6 +328,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 MIB = 1024 * 1024
 MIN_PART = 5 * MIB
@@ -582,7 +583,7 @@ class FileSlice:
 
 
 # S3 says SlowDown (503) when it throttles, a code amazon.aws's AWSRetry does not retry by itself.
-S3_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=["SlowDown", "RequestTimeout"])
+S3_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES + ["RequestTimeout"])
 
 
 @S3_RETRY
@@ -1171,7 +1172,7 @@ def resolve_kms_key(module):
     key_id = module.params["kms_key_id"]
     if not key_id:
         return None
-    kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
+    kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     try:
         return kms.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"]["Arn"]
     except is_boto3_error_code("NotFoundException"):
