@@ -619,8 +619,11 @@ class Migration:
         self.deferred = 0
         self.upload_slots = params["max_files"] or None
         self.pool = None
-        self.futures = []
+        self.cond = threading.Condition()
+        self.outstanding = 0
+        self.error = None
         self.crashed = False
+        self.queue_slots = threading.Semaphore(4 * params["workers"])
         self.file_slots = threading.Semaphore(params["workers"])
         self.pending_uploads = {}
 
@@ -761,33 +764,43 @@ class Migration:
     # -- the pool ------------------------------------------------------------------------------
 
     def submit(self, task, *args):
-        """Run task on the pool; wait_all() waits for it and for every task it submits in turn."""
-        future = self.pool.submit(self.guarded, task, *args)
-        with self.lock:
-            self.futures.append(future)
+        """Run task on the pool (from the main thread); wait_all() waits for it and for every task it
+        submits in turn. At most 4 x workers tasks wait in the queue, so the memory of the queue does not
+        grow with the number of files."""
+        self.queue_slots.acquire()
+        self.submit_child(task, True, *args)
 
-    def guarded(self, task, *args):
+    def submit_child(self, task, holds_slot=False, *args):
+        """Run task on the pool from a pool task (the parts of a large file): never blocks, so a worker
+        can never wait for a slot that only the queued tasks it waits for would free."""
+        with self.cond:
+            self.outstanding += 1
+        self.pool.submit(self.guarded, holds_slot, task, *args)
+
+    def guarded(self, holds_slot, task, *args):
         try:
             task(*args)
-        except BaseException:
-            self.crashed = True  # an unexpected error: stop feeding the pool, wait_all() raises it
-            raise
+        except BaseException as e:  # an unexpected error: wait_all() raises it once everything ended
+            with self.cond:
+                self.crashed = True
+                if self.error is None:
+                    self.error = e
+        finally:
+            if holds_slot:
+                self.queue_slots.release()
+            with self.cond:
+                self.outstanding -= 1
+                if not self.outstanding:
+                    self.cond.notify_all()
 
     def wait_all(self):
-        """Wait for every submitted task, then raise the first unexpected error of any. A task submits
-        its children before it ends, so when the last future of the list is done, the list is complete."""
-        done = 0
-        error = None
-        while True:
-            with self.lock:
-                if done == len(self.futures):
-                    break
-                future = self.futures[done]
-            if error is None:
-                error = future.exception()
-            else:
-                future.exception()
-            done += 1
+        """Wait until every submitted task (and every task they submitted) has ended, then raise the
+        first unexpected error of any. A task submits its children before it ends, so the count of
+        outstanding tasks reaches 0 only when all of them are done."""
+        with self.cond:
+            while self.outstanding:
+                self.cond.wait()
+            error, self.error = self.error, None
         if error is not None:
             raise error
 
@@ -908,7 +921,7 @@ class Migration:
         state = dict(local=local, fd=fd, size=size, chunk=chunk, upload_id=upload_id, existing=existing,
                      parts=[None] * count, values=[None] * count, left=count, error=None, lock=threading.Lock())
         for index in range(count):
-            self.submit(self.upload_part, state, index)
+            self.submit_child(self.upload_part, False, state, index)
 
     def upload_part(self, state, index):
         """Checksum one part from the file, reuse it from an interrupted upload or send it, streamed."""
@@ -1066,8 +1079,16 @@ class Migration:
         return True
 
     def verify_all(self, files, remote):
-        results = list(self.pool.map(lambda f: self.verify_one(f, remote.get(f.key)), files))
-        return sum(1 for ok in results if ok)
+        verified = []
+
+        def verify(local):
+            if self.verify_one(local, remote.get(local.key)):
+                verified.append(local.rel)
+
+        for local in files:
+            self.submit(verify, local)
+        self.wait_all()
+        return len(verified)
 
     def extra_keys(self, files, remote):
         local_keys = set(f.key for f in files)
