@@ -149,7 +149,7 @@ def overhead(port, emulator, calls):
         playbook.write_text(OVERHEAD_PLAYBOOK)
         rows = {}
         for label, env in (("stock linear strategy", {"ANSIBLE_STRATEGY": "linear", "ANSIBLE_PIPELINING": "False"}),
-                           ("ansible.cfg (Mitogen)", {})):
+                           ("ansible.cfg (Mitogen)", {"ANSIBLE_STRATEGY": "mitogen_linear", "ANSIBLE_PIPELINING": "True"})):
             one = run_playbook("1 call, %s" % label, playbook, port, emulator, ["-e", "calls=1"], env)
             many = run_playbook("%d calls, %s" % (calls, label), playbook, port, emulator, ["-e", "calls=%d" % calls], env)
             rows[label] = dict(wall=round((many["wall"] - one["wall"]) / (calls - 1), 2),
@@ -378,6 +378,31 @@ def latency_section(lat, cold, args):
                            for k, v in sorted(lat["slow_resources"].items())))
     out.append("")
     return out
+
+
+SETTINGS = (("stock settings", {"ANSIBLE_STRATEGY": "linear", "ANSIBLE_PIPELINING": "False"}),
+            ("ansible.cfg", {"ANSIBLE_STRATEGY": "mitogen_linear", "ANSIBLE_PIPELINING": "True"}))
+
+
+def ab_report(cold, ab):
+    out = ["Command: `%s`" % " ".join(["bench/deploy_bench.py"] + sys.argv[1:]), ""]
+    out.append("No-change reruns of deploy.yml on one emulator (after a cold deploy: %s s wall, %s CPU s), "
+               "alternating Ansible's stock settings (linear strategy, no pipelining) and this repository's "
+               "ansible.cfg (Mitogen, pipelining), measured %s:" % (cold["wall"], cold["cpu"],
+                                                                   time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+    out.append("")
+    out.append(table([[r["name"], r["rc"], r["wall"], r["cpu"], r["module_calls"], r["changed"], r["load"]] for r in ab],
+                     ["run", "rc", "wall s", "CPU s", "module calls", "changed", "load"]))
+    out.append("")
+    med = {}
+    for label, _env in SETTINGS:
+        rows = [r for r in ab if label in r["name"]]
+        med[label] = (sorted(r["wall"] for r in rows)[len(rows) // 2], sorted(r["cpu"] for r in rows)[len(rows) // 2])
+    stock, ours = med[SETTINGS[0][0]], med[SETTINGS[1][0]]
+    out.append("Medians: stock %s s wall, %s CPU s; ansible.cfg %s s wall, %s CPU s: %.1fx less wall time, %.1fx less CPU."
+               % (stock[0], stock[1], ours[0], ours[1], stock[0] / ours[0], stock[1] / ours[1]))
+    out.append("")
+    return "\n".join(out)
 
 
 def write(path, text):
