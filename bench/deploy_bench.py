@@ -149,7 +149,7 @@ def overhead(port, emulator, calls):
         playbook.write_text(OVERHEAD_PLAYBOOK)
         rows = {}
         for label, env in (("stock linear strategy", {"ANSIBLE_STRATEGY": "linear", "ANSIBLE_PIPELINING": "False"}),
-                           ("ansible.cfg (Mitogen)", {"ANSIBLE_STRATEGY": "mitogen_linear", "ANSIBLE_PIPELINING": "True"})):
+                           ("ansible.cfg (Mitogen)", {})):
             one = run_playbook("1 call, %s" % label, playbook, port, emulator, ["-e", "calls=1"], env)
             many = run_playbook("%d calls, %s" % (calls, label), playbook, port, emulator, ["-e", "calls=%d" % calls], env)
             rows[label] = dict(wall=round((many["wall"] - one["wall"]) / (calls - 1), 2),
@@ -422,30 +422,44 @@ def main():
                         help="first port to try for the emulators (the latency run uses the next free ones)")
     parser.add_argument("--latency", type=int, default=45, help="seconds each slow resource takes (0: no latency run)")
     parser.add_argument("--calls", type=int, default=20, help="module calls of the per-call overhead playbook (0: skip)")
+    parser.add_argument("--ab", type=int, default=0, metavar="N",
+                        help="after the cold deploy, N rounds of two no-change reruns on the same emulator, one with "
+                             "Ansible's stock settings and one with ansible.cfg's, alternated so both see the same load "
+                             "(instead of the no-change rerun, plan and the other steps)")
+    parser.add_argument("--latency-only", action="store_true", help="only the deploy with simulated latency")
     parser.add_argument("--write", metavar="MARKDOWN", help="write the figures into this file (e.g. docs/benchmarks.md)")
     parser.add_argument("--json", metavar="FILE", help="also write every run's raw figures (per task) as JSON")
     parser.add_argument("--small", action="store_true", help="skip the latency run")
     args, _ = parser.parse_known_args()
-    if args.small:
+    if args.small or args.ab:
         args.latency = 0
 
     port = free_port(args.port)
-    emulator = Emulator(port)
-    emulator.start()
-    try:
-        cold = run_playbook("deploy.yml, cold", "playbooks/deploy.yml", port, emulator)
-        rerun = run_playbook("deploy.yml, no change", "playbooks/deploy.yml", port, emulator)
-        plan = run_playbook("plan.yml (drift check)", "playbooks/plan.yml", port, emulator, ["--check", "--diff"])
-        over = overhead(port, emulator, args.calls) if args.calls > 1 else {}
-    finally:
-        emulator.stop()
+    runs, over, ab = [], {}, []
+    if not args.latency_only:
+        emulator = Emulator(port)
+        emulator.start()
+        try:
+            runs.append(run_playbook("deploy.yml, cold", "playbooks/deploy.yml", port, emulator))
+            if args.ab:
+                for i in range(args.ab):
+                    for label, env in SETTINGS:
+                        ab.append(run_playbook("no change, %s, round %d" % (label, i + 1), "playbooks/deploy.yml",
+                                               port, emulator, env=env))
+            else:
+                runs.append(run_playbook("deploy.yml, no change", "playbooks/deploy.yml", port, emulator))
+                runs.append(run_playbook("plan.yml (drift check)", "playbooks/plan.yml", port, emulator,
+                                         ["--check", "--diff"]))
+                over = overhead(port, emulator, args.calls) if args.calls > 1 else {}
+        finally:
+            emulator.stop()
     lat = latency_run(free_port(port + 1), args.latency) if args.latency > 0 else None
 
-    text = report([cold, rerun, plan], over, lat, args, args.calls)
+    text = ab_report(runs[0], ab) if ab else report(runs, over, lat, args, args.calls)
     print()
     print(text)
     if args.json:
-        Path(args.json).write_text(json.dumps({"runs": [cold, rerun, plan], "overhead": over, "latency": lat}, indent=1))
+        Path(args.json).write_text(json.dumps({"runs": runs, "ab": ab, "overhead": over, "latency": lat}, indent=1))
     if args.write:
         write(args.write, text)
         print("\nwritten to %s" % args.write)
