@@ -210,7 +210,8 @@ def figures(name, kind, run, files, size, state):
     return dict(tool=name, tree=kind, files=files, mib=round(size / MIB, 1), rc=run["rc"],
                 seconds=round(wall, 2), files_per_s=round(files / wall, 1), mib_per_s=round(size / MIB / wall, 1),
                 client_cpu_s=round(run["cpu"], 1), client_cpu_ms_per_file=round(run["cpu"] / files * 1000, 2),
-                server_cpu_s=round(run["server_cpu"], 1), peak_rss_mib=round(run["rss"], 1), **state)
+                server_cpu_s=round(run["server_cpu"], 1), peak_rss_mib=round(run["rss"], 1),
+                load=round(os.getloadavg()[0], 1), **state)
 
 
 # -- main ------------------------------------------------------------------------------------
@@ -303,28 +304,42 @@ def run_child_verify(src, server, workers):
         os.unlink(path)
 
 
+def median(values):
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2.0
+
+
 def report(results, opts):
     cols = ("tool", "tree", "files", "mib", "seconds", "files_per_s", "mib_per_s", "client_cpu_ms_per_file",
-            "server_cpu_s", "peak_rss_mib", "objects", "storage_classes", "checksum", "rc")
+            "server_cpu_s", "peak_rss_mib", "load", "objects", "storage_classes", "checksum", "rc")
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     for r in results:
         print("| " + " | ".join(str(r.get(c, "")) for c in cols) + " |")
-    by = dict(((r["tool"], r["tree"]), r) for r in results)
+    runs = {}
+    for r in results:
+        runs.setdefault((r["tool"], r["tree"]), []).append(r)
     print()
     for kind, metric in (("small", "files_per_s"), ("large", "mib_per_s")):
-        ours, theirs = by.get(("s3_file_migration", kind)), by.get(("aws s3 sync", kind))
+        ours, theirs = runs.get(("s3_file_migration", kind)), runs.get(("aws s3 sync", kind))
         if ours and theirs:
-            ratio = ours[metric] / theirs[metric]
-            print("%s files: s3_file_migration %.1f vs aws s3 sync %.1f %s -> %.2fx; DESIGN ceiling %.1fx -> "
-                  "%.0f%% of the ceiling" % (kind, ours[metric], theirs[metric], metric, ratio,
-                                             DESIGN_CEILING[kind], 100 * ratio / DESIGN_CEILING[kind]))
+            # Runs alternate (ours, theirs, ours, ...): each pair ran under about the same machine load.
+            pairs = [a[metric] / b[metric] for a, b in zip(ours, theirs)]
+            mine, other = median([r[metric] for r in ours]), median([r[metric] for r in theirs])
+            ratio = median(pairs)
+            print("%s files (%d runs each): s3_file_migration median %.1f vs aws s3 sync %.1f %s; pairwise "
+                  "ratios %s -> median %.2fx; DESIGN ceiling %.1fx -> %.0f%% of the ceiling; peak RSS %.0f vs "
+                  "%.0f MiB" % (kind, len(pairs), mine, other, metric, ", ".join("%.2f" % x for x in pairs), ratio,
+                                DESIGN_CEILING[kind], 100 * ratio / DESIGN_CEILING[kind],
+                                max(r["peak_rss_mib"] for r in ours), max(r["peak_rss_mib"] for r in theirs)))
     for kind in ("subset-small", "subset-large"):
-        ours, theirs = by.get(("s3_file_migration (ansible)", kind)), by.get(("community.aws.s3_sync (ansible)", kind))
+        ours = runs.get(("s3_file_migration (ansible)", kind))
+        theirs = runs.get(("community.aws.s3_sync (ansible)", kind))
         if ours and theirs:
             print("%s: s3_file_migration %.1fs vs community.aws.s3_sync %.1fs -> %.2fx (both via ansible ad hoc, "
-                  "~2 s of Ansible start-up each)" % (kind, ours["seconds"], theirs["seconds"],
-                                                      theirs["seconds"] / ours["seconds"]))
+                  "~2 s of Ansible start-up each)" % (kind, ours[-1]["seconds"], theirs[-1]["seconds"],
+                                                      theirs[-1]["seconds"] / ours[-1]["seconds"]))
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump(results, f, indent=1)

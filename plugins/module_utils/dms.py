@@ -37,10 +37,11 @@ class WaitFailed(Exception):
     """The resource reached a state from which the awaited one cannot follow."""
 
 
-def wait_for(fetch, done, failed=None, timeout=1800, delay=POLL_DELAY, what="resource"):
+def wait_for(fetch, done, failed=None, timeout=1800, delay=POLL_DELAY, what="resource", state=None):
     """Call fetch() until done(value) is true; raise WaitFailed when failed(value) returns a reason.
 
     Returns the last value fetched. fetch() returning None means "gone" and is passed to done/failed.
+    state(value), when given, describes the last value for the WaitTimeout message.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -52,7 +53,10 @@ def wait_for(fetch, done, failed=None, timeout=1800, delay=POLL_DELAY, what="res
             if reason:
                 raise WaitFailed("%s: %s" % (what, reason))
         if time.monotonic() + delay > deadline:
-            raise WaitTimeout("timed out after %ss waiting for %s" % (timeout, what))
+            last = ""
+            if state is not None:
+                last = "; last seen: %s" % ("it does not exist" if value is None else state(value))
+            raise WaitTimeout("timed out after %ss waiting for %s%s" % (timeout, what, last))
         time.sleep(delay)
 
 

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
@@ -54,7 +55,7 @@ class ServiceTagger(object):
         key = (service, region)
         if key not in self._clients:
             extra = {"region": region} if region else {}
-            self._clients[key] = self.module.client(service, retry_decorator=AWSRetry.jittered_backoff(), **extra)
+            self._clients[key] = self.module.client(service, retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES), **extra)
         return self._clients[key]
 
     @staticmethod

@@ -56,6 +56,12 @@ options:
     description: Whether deletion protection is on.
     type: bool
     default: false
+  disable_deletion_protection:
+    description:
+      - On O(state=absent), turn deletion protection off before deleting. Without it a load balancer with
+        deletion protection fails the task and stays.
+    type: bool
+    default: false
   drop_invalid_header_fields:
     description: Whether HTTP headers with invalid field names are removed.
     type: bool
@@ -217,6 +223,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
@@ -426,7 +433,7 @@ class ALB(object):
     def __init__(self, module):
         self.module = module
         self.params = module.params
-        self.client = module.client("elbv2", retry_decorator=AWSRetry.jittered_backoff())
+        self.client = module.client("elbv2", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
         self.changed = False
 
     def fail(self, e, msg):
@@ -667,6 +674,7 @@ def main():
         security_groups=dict(type="list", elements="str", default=[]),
         ip_address_type=dict(type="str", choices=["ipv4", "dualstack"], default="ipv4"),
         deletion_protection=dict(type="bool", default=False),
+        disable_deletion_protection=dict(type="bool", default=False),
         drop_invalid_header_fields=dict(type="bool", default=True),
         idle_timeout=dict(type="int", default=60),
         access_logs=dict(type="dict", options=dict(
@@ -700,7 +708,14 @@ def main():
 
     if module.params["state"] == "absent":
         if lb:
-            alb.mutate("delete_load_balancer", "delete load balancer", LoadBalancerArn=lb["LoadBalancerArn"])
+            arn = lb["LoadBalancerArn"]
+            if alb.attributes(arn).get("deletion_protection.enabled") == "true":
+                if not module.params["disable_deletion_protection"]:
+                    module.fail_json(msg="Load balancer %s has deletion protection; set deletion_protection: false "
+                                         "first, or disable_deletion_protection: true" % module.params["name"])
+                alb.mutate("modify_load_balancer_attributes", "turn off deletion protection of", LoadBalancerArn=arn,
+                           Attributes=[{"Key": "deletion_protection.enabled", "Value": "false"}])
+            alb.mutate("delete_load_balancer", "delete load balancer", LoadBalancerArn=arn)
         module.exit_json(changed=alb.changed, load_balancer={})
 
     target_groups = alb.resolve_target_groups()

@@ -168,6 +168,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
@@ -444,11 +445,11 @@ def main():
     account_id = p["account_id"]
     if account_id is None:
         try:
-            account_id = module.client("sts", retry_decorator=AWSRetry.jittered_backoff()).get_caller_identity(
+            account_id = module.client("sts", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES)).get_caller_identity(
                 aws_retry=True)["Account"]
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             module.fail_json_aws(e, msg="Failed to find the account ID (give account_id)")
-    client = module.client("budgets", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("budgets", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     budget = Budget(module, client, account_id)
     current = budget.describe()
 

@@ -77,6 +77,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 
 def status(budget):
@@ -102,9 +103,9 @@ def main():
     account = p["account_id"]
     try:
         if account is None:
-            account = module.client("sts", retry_decorator=AWSRetry.jittered_backoff()).get_caller_identity(
+            account = module.client("sts", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES)).get_caller_identity(
                 aws_retry=True)["Account"]
-        client = module.client("budgets", retry_decorator=AWSRetry.jittered_backoff())
+        client = module.client("budgets", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
         if p["name"]:
             try:
                 found = [client.describe_budget(aws_retry=True, AccountId=account, BudgetName=p["name"])["Budget"]]

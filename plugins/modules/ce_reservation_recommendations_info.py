@@ -73,6 +73,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 DETAIL_KEYS = ("EC2InstanceDetails", "RDSInstanceDetails", "ElastiCacheInstanceDetails", "ESInstanceDetails",
                "RedshiftInstanceDetails", "MemoryDBInstanceDetails")
@@ -110,7 +111,7 @@ def main():
     p = module.params
     if not p["services"]:
         module.fail_json(msg="services must name at least one service")
-    client = module.client("ce", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("ce", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     recommendations = []
     for service in p["services"]:
         request = dict(Service=service, LookbackPeriodInDays=p["lookback_period"], TermInYears=p["term"],

@@ -189,6 +189,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
@@ -230,7 +231,7 @@ class Distribution(object):
     def __init__(self, module):
         self.module = module
         self.params = module.params
-        self.client = module.client("cloudfront", retry_decorator=AWSRetry.jittered_backoff())
+        self.client = module.client("cloudfront", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
         self.changed = False
 
     # ------------------------------------------------------------ OAC

@@ -120,6 +120,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 from ansible_collections.mithran.platform.plugins.module_utils.dashboard import (
     NAME_RE,
@@ -181,7 +182,7 @@ def main():
         except BodyError as e:
             module.fail_json(msg="Invalid body for dashboard %s: %s" % (name, e))
 
-    client = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     current = get_dashboard(client, module, name)
     before = current["DashboardBody"] if current else None
 

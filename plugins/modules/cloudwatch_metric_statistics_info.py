@@ -90,6 +90,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 AGGREGATES = {
     "Average": lambda v: sum(v) / len(v),
@@ -121,7 +122,7 @@ def main():
     ids = [q["id"] for q in params["queries"]]
     if len(set(ids)) != len(ids):
         module.fail_json(msg="queries: every id must be unique, got %s" % ", ".join(ids))
-    client = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     end = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
     start = end - datetime.timedelta(hours=params["hours"])
     result = {}

@@ -76,6 +76,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 from ansible_collections.mithran.platform.plugins.module_utils.cost_common import chunks, fail_on_problems
 from ansible_collections.mithran.platform.plugins.module_utils.tag_policy import MAX_KEY_LEN, tag_problems
@@ -125,7 +126,7 @@ def main():
     keys = list(dict.fromkeys(module.params["tag_keys"]))
     wanted = module.params["status"].capitalize()
     region = module.params.get("region") or "us-east-1"
-    client = module.client("ce", retry_decorator=AWSRetry.jittered_backoff(), region=region)
+    client = module.client("ce", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES), region=region)
     try:
         found = current_status(client, keys)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:

@@ -161,6 +161,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 from ansible_collections.mithran.platform.plugins.module_utils.cost_common import fail_on_problems
 from ansible_collections.mithran.platform.plugins.module_utils.tag_policy import tag_problems
@@ -271,7 +272,7 @@ def main():
     expression = tag_filter(filter_tags)
     if expression:
         request["Filter"] = expression
-    client = module.client("ce", retry_decorator=AWSRetry.jittered_backoff(), region=p.get("region") or "us-east-1")
+    client = module.client("ce", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES), region=p.get("region") or "us-east-1")
     # A period's groups may continue on the next page: periods are summed by their first day.
     groups, periods, currency = {}, {}, "USD"
     try:

@@ -108,6 +108,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
 from ansible_collections.mithran.platform.plugins.module_utils.anomaly import all_monitors, sync_tags
@@ -161,7 +162,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate(module)
     p = module.params
-    client = module.client("ce", retry_decorator=AWSRetry.jittered_backoff(), region=p.get("region") or "us-east-1")
+    client = module.client("ce", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES), region=p.get("region") or "us-east-1")
     try:
         matches = [m for m in all_monitors(client) if m.get("MonitorName") == p["name"]]
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:

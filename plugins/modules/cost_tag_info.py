@@ -110,6 +110,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 from ansible_collections.mithran.platform.plugins.module_utils.cost_common import fail_on_problems
 from ansible_collections.mithran.platform.plugins.module_utils.tag_fallbacks import (
@@ -170,7 +171,7 @@ def main():
     validate(module)
     params = module.params
     base = dict((k, str(params["tags"][k])) for k in ("Project", "Environment", "CostCenter", "Owner"))
-    client = module.client("resourcegroupstaggingapi", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("resourcegroupstaggingapi", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     filters = params["tag_filters"]
     if filters is None:
         filters = {"Project": base["Project"], "Environment": base["Environment"]}

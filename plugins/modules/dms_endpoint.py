@@ -144,6 +144,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 from ansible_collections.mithran.platform.plugins.module_utils.dms import (
     boto3_tags,
@@ -259,7 +260,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate(module)
     p = module.params
-    client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
 
     try:
         current = describe(client, p["identifier"])

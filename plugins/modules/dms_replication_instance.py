@@ -165,6 +165,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 from ansible_collections.mithran.platform.plugins.module_utils.dms import (
     WaitFailed,
@@ -193,7 +194,7 @@ def resolve_kms_key(module, kms_key_id):
     """An alias or key ID as the key ARN, which is what DescribeReplicationInstances returns."""
     if not kms_key_id or kms_key_id.startswith("arn:") and ":key/" in kms_key_id:
         return kms_key_id
-    kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
+    kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     try:
         return kms.describe_key(aws_retry=True, KeyId=kms_key_id)["KeyMetadata"]["Arn"]
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
@@ -305,7 +306,8 @@ def wait_available(client, module, identifier):
         return wait_for(lambda: describe(client, identifier),
                         lambda i: i is not None and i.get("ReplicationInstanceStatus") == "available",
                         failed, timeout=module.params["wait_timeout"],
-                        what="replication instance %s to be available" % identifier)
+                        what="replication instance %s to be available" % identifier,
+                        state=lambda i: "status %s" % i.get("ReplicationInstanceStatus"))
     except (WaitTimeout, WaitFailed) as e:
         module.fail_json(msg=str(e))
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
@@ -345,7 +347,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate(module)
     p = module.params
-    client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
 
     try:
         current = describe(client, p["identifier"])
@@ -368,7 +370,8 @@ def main():
         if p["wait"]:
             try:
                 wait_for(lambda: describe(client, p["identifier"]), lambda i: i is None,
-                         timeout=p["wait_timeout"], what="replication instance %s to be deleted" % p["identifier"])
+                         timeout=p["wait_timeout"], what="replication instance %s to be deleted" % p["identifier"],
+                         state=lambda i: "status %s" % i.get("ReplicationInstanceStatus"))
             except WaitTimeout as e:
                 module.fail_json(msg=str(e))
         module.exit_json(changed=True, replication_instance={})

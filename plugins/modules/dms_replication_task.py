@@ -201,6 +201,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 from ansible_collections.mithran.platform.plugins.module_utils.dms import (
     TableMappingError,
@@ -297,10 +298,21 @@ def resolve(client, module, kind, value):
     return found[0]
 
 
+def task_state(task):
+    """The status and full-load progress of a task, for a timeout message."""
+    stats = task.get("ReplicationTaskStats") or {}
+    text = "status %s" % task.get("Status")
+    if stats:
+        text += ", full load %s %%, tables loaded %s, loading %s, queued %s, errored %s" % (
+            stats.get("FullLoadProgressPercent", 0), stats.get("TablesLoaded", 0), stats.get("TablesLoading", 0),
+            stats.get("TablesQueued", 0), stats.get("TablesErrored", 0))
+    return text
+
+
 def wait_status(client, module, identifier, done, failed, what):
     try:
         return wait_for(lambda: describe(client, identifier), done, failed, timeout=module.params["wait_timeout"],
-                        what="replication task %s %s" % (identifier, what))
+                        what="replication task %s %s" % (identifier, what), state=task_state)
     except (WaitTimeout, WaitFailed) as e:
         module.fail_json(msg=str(e))
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
@@ -315,15 +327,24 @@ def _failure(task):
     return None
 
 
-def wait_ready(client, module, identifier):
-    return wait_status(client, module, identifier,
-                       lambda t: t is not None and t.get("Status") not in BUSY, _failure, "to be ready")
+def wait_ready(client, module, identifier, created=False):
+    """Wait until the task is no longer creating or modifying. A task that turns `failed` while it is being
+    created was not created (DMS says why in LastFailureMessage); after a modification, a task that had
+    failed before may still say `failed` until it is started again, which is no error of the modification."""
+    if created:
+        done = lambda t: t is not None and t.get("Status") not in BUSY + ("failed",)  # noqa: E731
+    else:
+        done = lambda t: t is not None and t.get("Status") not in BUSY  # noqa: E731
+    return wait_status(client, module, identifier, done, _failure, "to be ready")
 
 
 def full_load_finished(task):
+    """Every table loaded: none loading, queued or errored (an errored table fails the wait instead)."""
     if task is None:
         return False
     stats = task.get("ReplicationTaskStats") or {}
+    if stats.get("TablesErrored"):
+        return False
     if task.get("Status") == "stopped" and "FULL_LOAD_ONLY_FINISHED" in (task.get("StopReason") or ""):
         return True
     return (task.get("Status") == "running" and stats.get("FullLoadProgressPercent") == 100
@@ -448,7 +469,7 @@ def main():
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     mappings, settings, initial_settings = validate(module)
     p = module.params
-    client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
 
     try:
         task = describe(client, p["identifier"])
@@ -502,7 +523,7 @@ def main():
         changed = True
         actions.append("create")
         if p["wait_ready"]:
-            task = wait_ready(client, module, p["identifier"])
+            task = wait_ready(client, module, p["identifier"], created=True)
     else:
         problems = immutable_differences(task, arns)
         if problems:

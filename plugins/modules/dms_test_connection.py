@@ -88,6 +88,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 from ansible_collections.mithran.platform.plugins.module_utils.dms import WaitFailed, WaitTimeout, wait_for
 
@@ -131,7 +132,7 @@ def main():
     p = module.params
     if p["wait_timeout"] <= 0:
         module.fail_json(msg="wait_timeout must be positive, got %d" % p["wait_timeout"])
-    client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("dms", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     instance_arn = resolve(client, module, "replication instance", p["replication_instance"])
     endpoint_arn = resolve(client, module, "endpoint", p["endpoint"])
 
@@ -160,7 +161,8 @@ def main():
         connection = wait_for(lambda: find_connection(client, instance_arn, endpoint_arn),
                               lambda c: bool(c) and c.get("Status") == "successful", failed,
                               timeout=p["wait_timeout"], delay=5,
-                              what="the connection test of %s from %s" % (p["endpoint"], p["replication_instance"]))
+                              what="the connection test of %s from %s" % (p["endpoint"], p["replication_instance"]),
+                              state=lambda c: "status %s" % c.get("Status"))
     except (WaitFailed, WaitTimeout) as e:
         module.fail_json(msg=str(e), tested=tested)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:

@@ -70,6 +70,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
@@ -90,7 +91,7 @@ def main():
         if not key or len(key) > 128 or len(str(value)) > 256 or key.lower().startswith("aws:"):
             module.fail_json(msg="tags: %r is not a valid ECR tag (key 1-128 characters without 'aws:', value "
                                  "at most 256)" % key)
-    client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     request = dict(repositoryNames=[params["name"]])
     if params["registry_id"]:
         request["registryId"] = params["registry_id"]

@@ -249,6 +249,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.mithran.platform.plugins.module_utils.waiters import wait_with_waiter
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
@@ -330,7 +331,7 @@ def resolve_token(module):
     p = module.params
     if not p["auth_token_secret_id"]:
         return
-    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     try:
         token = client.get_secret_value(aws_retry=True, SecretId=p["auth_token_secret_id"]).get("SecretString")
     except is_boto3_error_code("ResourceNotFoundException"):
@@ -582,7 +583,7 @@ def main():
                               mutually_exclusive=[("auth_token", "auth_token_secret_id")])
     validate(module)
     p = module.params
-    client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
 
     group = describe(client, module)
     if p["state"] == "absent":

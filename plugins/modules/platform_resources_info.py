@@ -151,6 +151,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 
@@ -162,7 +163,7 @@ def arn_dimension(arn, marker):
 def load_balancers(module, names, missing):
     if not names:
         return []
-    client = module.client("elbv2", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("elbv2", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     result = []
     for name in names:
         try:
@@ -191,7 +192,7 @@ def load_balancers(module, names, missing):
 def ecs_services(module, cluster, names, missing):
     if not names or not cluster:
         return []
-    client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     try:
         response = client.describe_services(aws_retry=True, cluster=cluster, services=names)
     except is_boto3_error_code("ClusterNotFoundException"):
@@ -215,18 +216,22 @@ def ecs_services(module, cluster, names, missing):
 def db_instances(module, identifiers, missing):
     if not identifiers:
         return []
-    client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     try:
         every = client.get_paginator("describe_db_instances").paginate().build_full_result()["DBInstances"]
     except AWS_ERRORS as e:
         module.fail_json_aws(e, msg="Failed to describe DB instances")
-    result = []
+    result, seen = [], set()
     for identifier in identifiers:
         matching = [db for db in every if db["DBInstanceIdentifier"] == identifier
                     or db.get("ReadReplicaSourceDBInstanceIdentifier") in (identifier,)]
         if not any(db["DBInstanceIdentifier"] == identifier for db in matching):
             missing.append("db_instance/%s" % identifier)
         for db in matching:
+            # A replica asked for by name is also found as its source's replica: once only.
+            if db["DBInstanceIdentifier"] in seen:
+                continue
+            seen.add(db["DBInstanceIdentifier"])
             result.append(dict(
                 id=db["DBInstanceIdentifier"], status=db.get("DBInstanceStatus"),
                 replica_of=db.get("ReadReplicaSourceDBInstanceIdentifier"), engine=db.get("Engine"),
@@ -239,7 +244,7 @@ def db_instances(module, identifiers, missing):
 def replication_groups(module, ids, missing):
     if not ids:
         return []
-    client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     result = []
     for group_id in ids:
         try:
@@ -265,7 +270,7 @@ def tag_filters(tags):
 def instances(module, tags, missing):
     if not tags:
         return []
-    client = module.client("ec2", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("ec2", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     try:
         reservations = client.get_paginator("describe_instances").paginate(Filters=tag_filters(tags)).build_full_result()
         found = [i for r in reservations["Reservations"] for i in r["Instances"]
@@ -294,7 +299,7 @@ def instances(module, tags, missing):
 def nat_gateways(module, tags, missing):
     if not tags:
         return []
-    client = module.client("ec2", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("ec2", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     try:
         vpcs = client.describe_vpcs(aws_retry=True, Filters=tag_filters(tags))["Vpcs"]
         if not vpcs:
@@ -311,7 +316,7 @@ def nat_gateways(module, tags, missing):
 def web_acls(module, names, scope, missing):
     if not names:
         return []
-    client = module.client("wafv2", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("wafv2", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     acls = []
     try:
         marker = None

@@ -15,11 +15,13 @@ version_added: 0.1.0
 description:
   - Uploads every file under O(src) to O(bucket) under O(prefix) with a storage class, in parallel with a
     bounded pool of O(workers) threads that share one S3 client and its connection pool.
-  - Streaming; memory is bounded by about O(workers) times the larger of O(multipart_threshold) and
-    O(multipart_chunksize), whatever the size of the files. Files of O(multipart_threshold) bytes or more
-    are sent as multipart uploads.
-  - Every object carries an S3 additional checksum (O(checksum_algorithm)) computed from the bytes read,
-    once, from the local file. S3 recomputes it on receipt and refuses the object if it differs, and it
+  - Streaming; files of 1 MiB or more, and every part of a multipart upload, are read from the file in
+    blocks of 1 MiB while they are sent, never held in memory whole. Memory is about O(workers) times
+    2 MiB, whatever the size of the files, O(multipart_threshold) and O(multipart_chunksize). Files of
+    O(multipart_threshold) bytes or more are sent as multipart uploads, at most O(workers) of them open
+    at a time.
+  - Every object carries an S3 additional checksum (O(checksum_algorithm)) computed from the local file
+    before each PUT or part is sent. S3 recomputes it on receipt and refuses the object if it differs, and it
     survives multipart uploads and SSE-KMS (unlike the ETag). With C(CRC32) a multipart object gets a
     C(FULL_OBJECT) checksum, so its stored checksum is the CRC32 of the whole file whatever the part size.
   - A file whose object already exists with the same size, the same checksum, the same storage class
@@ -33,7 +35,7 @@ description:
     and checks, for every local file, that its object exists with the same size, the ETag seen when this
     run uploaded or checked it (nothing replaced it since), the storage class, and a stored checksum
     equal to the checksum of the local bytes. This costs one listing call per 1000 objects, not one
-    request per object.
+    request per object; the key space is listed in ranges of 1000 local keys, in parallel.
   - O(mode=verify) uploads nothing and compares the whole tree independently of any upload; it reads
     every local file and asks S3 for the stored checksum of every object (one HEAD per object).
   - Objects under O(prefix) without a local file (that O(include)/O(exclude) would select) are reported
@@ -326,12 +328,19 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 MIB = 1024 * 1024
 MIN_PART = 5 * MIB
 MAX_PART = 5 * 1024 * MIB
 MAX_PARTS = 10000
-READ_BLOCK = 8 * MIB
+# Files smaller than this are read whole and sent from memory; larger ones, and every part of a multipart
+# upload, are streamed from the file in blocks of READ_BLOCK bytes. So memory is about workers x 2 MiB,
+# whatever the sizes of the files, the part size and the multipart threshold.
+STREAM_MIN = 1 * MIB
+READ_BLOCK = 1 * MIB
+# Keys per ListObjectsV2 page (the most S3 returns), and the size of the key ranges listed in parallel.
+LIST_PAGE = 1000
 
 AWS_ERRORS = ()
 try:
@@ -407,6 +416,18 @@ class Checksum:
 
     def single(self, data):
         return self.encode_part(self.part(data))
+
+    def stream(self, body):
+        """Raw part value of a FileSlice, read in blocks (as part() of its bytes)."""
+        if self.algorithm == "CRC32":
+            crc = 0
+            for block in body.blocks():
+                crc = zlib.crc32(block, crc)
+            return (crc, len(body))
+        digest = hashlib.new(self.algorithm.lower())
+        for block in body.blocks():
+            digest.update(block)
+        return digest.digest()
 
     def multipart(self, parts):
         """The checksum S3 reports for a multipart object made of these parts."""
@@ -507,19 +528,70 @@ def read_all(fd, size):
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def read_exact(fd, offset, length):
-    data = os.pread(fd, length, offset)
-    if len(data) == length:
-        return data
-    chunks = [data]
-    got = len(data)
-    while got < length:
-        more = os.pread(fd, length - got, offset + got)
-        if not more:
+class FileSlice:
+    """Bytes [offset, offset + length) of an open file, read on demand with os.pread.
+
+    The body of a PUT or UploadPart streamed from the file: botocore (payload signature) and http.client
+    (sending) read it in blocks, so no part is ever held in memory whole. pread has no file position, so
+    the parts of one file share its descriptor across threads. botocore rewinds it (seek(0)) before a
+    retry; send_streamed() does so before each attempt of its own.
+    """
+
+    def __init__(self, fd, offset, length):
+        self.fd = fd
+        self.offset = offset
+        self.length = length
+        self.pos = 0
+
+    def __len__(self):
+        return self.length
+
+    def __bool__(self):
+        return True
+
+    def tell(self):
+        return self.pos
+
+    def seek(self, pos, whence=0):
+        if whence == 1:
+            pos += self.pos
+        elif whence == 2:
+            pos += self.length
+        self.pos = min(max(pos, 0), self.length)
+        return self.pos
+
+    def read(self, size=-1):
+        left = self.length - self.pos
+        if size is None or size < 0 or size > left:
+            size = left
+        if size <= 0:
+            return b""
+        data = os.pread(self.fd, size, self.offset + self.pos)
+        if not data:
             raise OSError("file shrank while being read")
-        chunks.append(more)
-        got += len(more)
-    return b"".join(chunks)
+        self.pos += len(data)
+        return data
+
+    def blocks(self):
+        """Every byte of the slice from its start, READ_BLOCK bytes at a time."""
+        self.seek(0)
+        while True:
+            block = self.read(READ_BLOCK)
+            if not block:
+                return
+            yield block
+
+
+# S3 says SlowDown (503) when it throttles, a code amazon.aws's AWSRetry does not retry by itself.
+S3_RETRY = AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES + ["RequestTimeout"])
+
+
+@S3_RETRY
+def send_streamed(call, body, **kwargs):
+    """PutObject or UploadPart with a FileSlice body, rewound before each attempt (a retry of a call
+    whose body was read to its end would otherwise send nothing)."""
+    body.seek(0)
+    return call(Body=body, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -547,7 +619,9 @@ class Migration:
         self.deferred = 0
         self.upload_slots = params["max_files"] or None
         self.pool = None
-        self.part_slots = threading.BoundedSemaphore(params["workers"])
+        self.futures = []
+        self.crashed = False
+        self.file_slots = threading.Semaphore(params["workers"])
         self.pending_uploads = {}
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -587,14 +661,41 @@ class Migration:
 
     # -- S3 reads ----------------------------------------------------------------------------
 
-    def list_objects(self):
-        """key -> (size, etag, storage class) for every object under the prefix."""
-        objects = {}
-        paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
-            for obj in page.get("Contents", []):
-                objects[obj["Key"]] = (obj["Size"], obj.get("ETag"), obj.get("StorageClass") or "STANDARD")
+    def list_objects(self, files):
+        """key -> (size, etag, storage class) for every object under the prefix.
+
+        The key space is cut at every LIST_PAGE-th local key (sorted as S3 sorts keys: by code point,
+        which is UTF-8 byte order) into ranges (after, upto] that are listed in parallel, each from
+        StartAfter=after until a key beyond upto. The first range is listed first: when the listing ends
+        there (a new or small prefix), no other request is made. Together the ranges cover every key
+        under the prefix, objects without a local file included.
+        """
+        bounds = [f.key for f in files[LIST_PAGE - 1::LIST_PAGE]]
+        ranges = list(zip([None] + bounds, bounds + [None]))
+        objects, exhausted = self.list_range(*ranges[0])
+        if exhausted or len(ranges) == 1:
+            return objects
+        for found, _exhausted in self.pool.map(lambda r: self.list_range(*r), ranges[1:]):
+            objects.update(found)
         return objects
+
+    def list_range(self, after, upto):
+        """Objects with after < key <= upto (None: unbounded), and whether the listing of the whole
+        prefix ended inside this range."""
+        found = {}
+        request = dict(Bucket=self.bucket, Prefix=self.prefix, MaxKeys=LIST_PAGE)
+        if after is not None:
+            request["StartAfter"] = after
+        while True:
+            page = self.client.list_objects_v2(aws_retry=True, **request)
+            for obj in page.get("Contents", []):
+                if upto is not None and obj["Key"] > upto:
+                    return found, False
+                found[obj["Key"]] = (obj["Size"], obj.get("ETag"), obj.get("StorageClass") or "STANDARD")
+            if not page.get("IsTruncated"):
+                return found, True
+            request.pop("StartAfter", None)
+            request["ContinuationToken"] = page["NextContinuationToken"]
 
     def list_pending_uploads(self):
         """key -> [(upload id, initiated, checksum algorithm)] of unfinished multipart uploads."""
@@ -639,10 +740,13 @@ class Migration:
             args["SSEKMSKeyId"] = self.kms_key_arn
         return args
 
-    def put(self, local, data):
+    def put(self, local, body):
         args = self.object_args(local.key)
         args[self.checksum.param] = local.checksum
-        response = self.client.put_object(aws_retry=True, Body=data, **args)
+        if isinstance(body, bytes):
+            response = self.client.put_object(aws_retry=True, Body=body, **args)
+        else:
+            response = send_streamed(self.client.put_object, body, **args)
         self.record_stored(local, response)
 
     def record_stored(self, local, response):
@@ -654,21 +758,61 @@ class Migration:
             local.etag = head.get("ETag")
             local.remote_checksum = head.get(self.checksum.param)
 
+    # -- the pool ------------------------------------------------------------------------------
+
+    def submit(self, task, *args):
+        """Run task on the pool; wait_all() waits for it and for every task it submits in turn."""
+        future = self.pool.submit(self.guarded, task, *args)
+        with self.lock:
+            self.futures.append(future)
+
+    def guarded(self, task, *args):
+        try:
+            task(*args)
+        except BaseException:
+            self.crashed = True  # an unexpected error: stop feeding the pool, wait_all() raises it
+            raise
+
+    def wait_all(self):
+        """Wait for every submitted task, then raise the first unexpected error of any. A task submits
+        its children before it ends, so when the last future of the list is done, the list is complete."""
+        done = 0
+        error = None
+        while True:
+            with self.lock:
+                if done == len(self.futures):
+                    break
+                future = self.futures[done]
+            if error is None:
+                error = future.exception()
+            else:
+                future.exception()
+            done += 1
+        if error is not None:
+            raise error
+
+    def acquire_file_slot(self):
+        """At most `workers` large files are open (descriptor, multipart upload) at a time."""
+        while not self.file_slots.acquire(timeout=0.2):
+            if self.crashed:
+                self.wait_all()  # raises the error of the task that crashed
+
     # -- one small file (a pool task) ----------------------------------------------------------
 
     def small_file(self, local, remote):
         try:
-            fd, _size = open_regular(local.path)
-            try:
-                data = read_all(fd, local.size)
-            finally:
-                os.close(fd)
+            fd, size = open_regular(local.path)
         except OSError as e:
             self.fail_file(local, str(e))
             return
-        local.read_size = len(data)
-        local.checksum = self.checksum.single(data)
         try:
+            if size < STREAM_MIN:
+                body = read_all(fd, size)
+                local.checksum = self.checksum.single(body)
+            else:
+                body = FileSlice(fd, 0, size)
+                local.checksum = self.checksum.encode_part(self.checksum.stream(body))
+            local.read_size = len(body)
             if remote is not None and remote[0] == local.read_size:
                 head = self.head_or_none(local.key)
                 if head is not None and self.remote_differs(local, head) is None:
@@ -679,12 +823,16 @@ class Migration:
             if not self.take_slot(local):
                 return
             if not self.check_mode:
-                self.put(local, data)
+                self.put(local, body)
             self.mark_uploaded(local)
         except AWS_ERRORS as e:
             self.fail_file(local, "upload failed: %s" % error_text(e))
+        except OSError as e:
+            self.fail_file(local, str(e))
+        finally:
+            os.close(fd)
 
-    # -- one large file (driven by the main thread, parts on the pool) ---------------------------
+    # -- one large file: a pool task that submits its parts to the pool --------------------------
 
     def part_size(self, size):
         chunk = self.params["multipart_chunksize"]
@@ -693,21 +841,22 @@ class Migration:
         return chunk
 
     def file_checksum(self, fd, size, chunk):
-        """Stream the whole file once: the object checksum and the per-part values."""
-        parts = []
-        for offset in range(0, size, chunk):
-            parts.append(self.checksum.part(read_exact(fd, offset, min(chunk, size - offset))))
-        return parts
+        """Stream the whole file once: the per-part values of its object checksum."""
+        return [self.checksum.stream(FileSlice(fd, offset, min(chunk, size - offset)))
+                for offset in range(0, size, chunk)]
 
     def large_file(self, local, remote):
+        """Holds a file slot (taken by upload()) until the file is skipped, failed or completed."""
         try:
             fd, size = open_regular(local.path)
         except OSError as e:
             self.fail_file(local, str(e))
-            return None
-        local.read_size = size
-        chunk = self.part_size(size)
+            self.file_slots.release()
+            return
+        handed_over = False
         try:
+            local.read_size = size
+            chunk = self.part_size(size)
             if remote is not None and remote[0] == size:
                 local.checksum = self.checksum.multipart(self.file_checksum(fd, size, chunk))
                 head = self.head_or_none(local.key)
@@ -715,23 +864,22 @@ class Migration:
                     local.etag = head.get("ETag")
                     local.remote_checksum = head.get(self.checksum.param)
                     self.mark_skipped(local)
-                    os.close(fd)
-                    return None
+                    return
             if not self.take_slot(local):
-                os.close(fd)
-                return None
+                return
             if self.check_mode:
-                os.close(fd)
                 self.mark_uploaded(local)
-                return None
-            return self.start_multipart(local, fd, size, chunk)
+                return
+            self.start_multipart(local, fd, size, chunk)
+            handed_over = True  # the last part closes the file and frees the slot
         except AWS_ERRORS as e:
-            os.close(fd)
             self.fail_file(local, "upload failed: %s" % error_text(e))
         except OSError as e:
-            os.close(fd)
             self.fail_file(local, str(e))
-        return None
+        finally:
+            if not handed_over:
+                os.close(fd)
+                self.file_slots.release()
 
     def resumable_parts(self, key):
         """part number -> (size, checksum, etag) of the newest unfinished upload of key, and its id."""
@@ -750,60 +898,46 @@ class Migration:
         return None, {}
 
     def start_multipart(self, local, fd, size, chunk):
-        """Submit the parts of one file; the worker finishing the last part completes the upload."""
+        """Create (or resume) the upload and submit its parts; the task ending the last part completes it."""
         upload_id, existing = self.resumable_parts(local.key)
         if upload_id is None:
             args = self.object_args(local.key)
             args["ChecksumType"] = "FULL_OBJECT" if self.checksum.full_object else "COMPOSITE"
             upload_id = self.client.create_multipart_upload(aws_retry=True, **args)["UploadId"]
         count = max(1, -(-size // chunk))
-        state = dict(local=local, fd=fd, upload_id=upload_id, parts=[None] * count, values=[None] * count,
-                     left=count, error=None, lock=threading.Lock())
-        futures = []
+        state = dict(local=local, fd=fd, size=size, chunk=chunk, upload_id=upload_id, existing=existing,
+                     parts=[None] * count, values=[None] * count, left=count, error=None, lock=threading.Lock())
         for index in range(count):
-            offset = index * chunk
-            length = min(chunk, size - offset)
-            self.part_slots.acquire()
-            try:
-                data = read_exact(fd, offset, length)
-            except OSError as e:
-                self.part_slots.release()
-                state["error"] = str(e)
-                data = None
-            if data is None:
-                # Count the parts never submitted as done so the upload still finishes (and fails).
-                with state["lock"]:
-                    state["left"] -= count - index
-                    last = state["left"] == 0
-                if last:
-                    self.finish_multipart(state)
-                break
-            value = self.checksum.part(data)
-            state["values"][index] = value
-            known = existing.get(index + 1)
-            encoded = self.checksum.encode_part(value)
-            if known and known[0] == length and same_part(known, encoded, data):
-                self.part_slots.release()
-                self.part_done(state, index, known[2], encoded)
-                continue
-            futures.append(self.pool.submit(self.upload_part, state, index, data, encoded))
-        return futures
+            self.submit(self.upload_part, state, index)
 
-    def upload_part(self, state, index, data, encoded):
-        etag = None
+    def upload_part(self, state, index):
+        """Checksum one part from the file, reuse it from an interrupted upload or send it, streamed."""
+        etag = encoded = None
         try:
             if state["error"] is None:
-                checksum = {self.checksum.param: encoded, "ChecksumAlgorithm": self.checksum.algorithm}
-                response = self.client.upload_part(
-                    aws_retry=True, Bucket=self.bucket, Key=state["local"].key, UploadId=state["upload_id"],
-                    PartNumber=index + 1, Body=data, **checksum)
-                etag = response["ETag"]
+                offset = index * state["chunk"]
+                body = FileSlice(state["fd"], offset, min(state["chunk"], state["size"] - offset))
+                value = self.checksum.stream(body)
+                state["values"][index] = value
+                encoded = self.checksum.encode_part(value)
+                known = state["existing"].get(index + 1)
+                if known and known[0] == len(body) and same_part(known, encoded, body):
+                    etag = known[2]
+                else:
+                    response = send_streamed(
+                        self.client.upload_part, body, Bucket=self.bucket, Key=state["local"].key,
+                        UploadId=state["upload_id"], PartNumber=index + 1, ChecksumAlgorithm=self.checksum.algorithm,
+                        **{self.checksum.param: encoded})
+                    etag = response["ETag"]
         except AWS_ERRORS as e:
             state["error"] = "upload of part %d failed: %s" % (index + 1, error_text(e))
+        except OSError as e:
+            state["error"] = "reading part %d failed: %s" % (index + 1, e)
+        except BaseException:
+            state["error"] = "interrupted at part %d" % (index + 1)
+            raise
         finally:
-            del data
-            self.part_slots.release()
-        self.part_done(state, index, etag, encoded)
+            self.part_done(state, index, etag, encoded)
 
     def part_done(self, state, index, etag, encoded):
         part = {"PartNumber": index + 1, "ETag": etag, self.checksum.param: encoded}
@@ -820,22 +954,26 @@ class Migration:
             os.close(state["fd"])
         except OSError:
             pass
-        if state["error"] is not None:
-            self.fail_file(local, state["error"])
-            return
-        local.checksum = self.checksum.multipart(state["values"])
-        args = dict(Bucket=self.bucket, Key=local.key, UploadId=state["upload_id"],
-                    MultipartUpload={"Parts": state["parts"]})
-        if self.checksum.full_object:
-            args[self.checksum.param] = local.checksum
-            args["ChecksumType"] = "FULL_OBJECT"
         try:
-            response = self.client.complete_multipart_upload(aws_retry=True, **args)
-            self.record_stored(local, response)
-        except AWS_ERRORS as e:
-            self.fail_file(local, "completing the multipart upload failed: %s" % error_text(e))
-            return
-        self.mark_uploaded(local)
+            if state["error"] is not None:
+                # The upload stays open: a rerun resumes it from the parts that arrived.
+                self.fail_file(local, state["error"])
+                return
+            local.checksum = self.checksum.multipart(state["values"])
+            args = dict(Bucket=self.bucket, Key=local.key, UploadId=state["upload_id"],
+                        MultipartUpload={"Parts": state["parts"]})
+            if self.checksum.full_object:
+                args[self.checksum.param] = local.checksum
+                args["ChecksumType"] = "FULL_OBJECT"
+            try:
+                response = self.client.complete_multipart_upload(aws_retry=True, **args)
+                self.record_stored(local, response)
+            except AWS_ERRORS as e:
+                self.fail_file(local, "completing the multipart upload failed: %s" % error_text(e))
+                return
+            self.mark_uploaded(local)
+        finally:
+            self.file_slots.release()
 
     def abort_stale_uploads(self, done_keys):
         """Unfinished uploads of keys this run completed are leftovers of an interrupted run."""
@@ -859,11 +997,12 @@ class Migration:
         large = [f for f in files if f.size >= threshold]
         if large and not self.check_mode:
             self.pending_uploads = self.list_pending_uploads()
-        futures = [self.pool.submit(self.small_file, f, remote.get(f.key)) for f in small]
+        for local in small:
+            self.submit(self.small_file, local, remote.get(local.key))
         for local in large:
-            futures.extend(self.large_file(local, remote.get(local.key)) or [])
-        for future in futures:
-            future.result()
+            self.acquire_file_slot()
+            self.submit(self.large_file, local, remote.get(local.key))
+        self.wait_all()
         if not self.check_mode and self.pending_uploads:
             self.abort_stale_uploads(set(f.key for f in large if f.outcome == "uploaded"))
 
@@ -898,8 +1037,10 @@ class Migration:
             fd, size = open_regular(local.path)
             try:
                 local.read_size = size
-                if size < self.params["multipart_threshold"]:
+                if size < STREAM_MIN:
                     local.checksum = self.checksum.single(read_all(fd, size))
+                elif size < self.params["multipart_threshold"]:
+                    local.checksum = self.checksum.encode_part(self.checksum.stream(FileSlice(fd, 0, size)))
                 else:
                     local.checksum = self.checksum.multipart(self.file_checksum(fd, size, self.part_size(size)))
             finally:
@@ -945,13 +1086,16 @@ def same_checksum(remote, local):
     return remote.split("-")[0] == local.split("-")[0]
 
 
-def same_part(known, encoded, data):
-    """Whether an uploaded part (size, checksum, etag) holds these bytes."""
+def same_part(known, encoded, body):
+    """Whether an uploaded part (size, checksum, etag) holds the bytes of this FileSlice."""
     if known[1] is not None:
         return known[1] == encoded
     # A listing without part checksums: the ETag of a part is its MD5 unless SSE-KMS changed it
     # (then this says no and the part is simply sent again).
-    return known[2].strip('"') == hashlib.md5(data).hexdigest()
+    md5 = hashlib.md5()
+    for block in body.blocks():
+        md5.update(block)
+    return known[2].strip('"') == md5.hexdigest()
 
 
 def error_text(e):
@@ -1007,7 +1151,7 @@ def resolve_kms_key(module):
     key_id = module.params["kms_key_id"]
     if not key_id:
         return None
-    kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
+    kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     try:
         return kms.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"]["Arn"]
     except is_boto3_error_code("NotFoundException"):
@@ -1055,7 +1199,7 @@ def main():
     # One client for every thread, with a connection per worker. Parameter validation is off: every
     # request is built here from validated inputs, and it costs ~13% of the client CPU of a small PUT.
     config = Config(max_pool_connections=params["workers"] + 4, parameter_validation=False)
-    client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff(), config=config)
+    client = module.client("s3", retry_decorator=S3_RETRY, config=config)
     check_bucket(module, client)
     kms_key_arn = resolve_kms_key(module)
 
@@ -1063,16 +1207,16 @@ def main():
     scan_failures = []
     files = scan(params["src"], migration.prefix, params["include"], params["exclude"], scan_failures)
     migration.failures.extend(scan_failures)
-    try:
-        remote = migration.list_objects()
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg="Failed to list s3://%s/%s" % (params["bucket"], migration.prefix))
 
     verified = 0
     verification = "disabled"
-    transfer_started = time.monotonic()
     migration.pool = ThreadPoolExecutor(max_workers=params["workers"])
     try:
+        try:
+            remote = migration.list_objects(files)
+        except AWS_ERRORS as e:
+            module.fail_json_aws(e, msg="Failed to list s3://%s/%s" % (params["bucket"], migration.prefix))
+        transfer_started = time.monotonic()
         if params["mode"] == "verify":
             verified = migration.verify_all(files, remote)
             transfer_seconds = time.monotonic() - transfer_started
@@ -1091,7 +1235,7 @@ def main():
                 verification = "max_files"
             elif params["verify"]:
                 try:
-                    remote = migration.list_objects()
+                    remote = migration.list_objects(files)
                 except AWS_ERRORS as e:
                     module.fail_json_aws(e, msg="Failed to list s3://%s/%s" % (params["bucket"], migration.prefix))
                 verified = migration.verify_after_upload(files, remote)

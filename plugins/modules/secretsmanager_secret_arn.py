@@ -62,6 +62,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 
 def main():
@@ -73,7 +74,7 @@ def main():
     bad = [n for n in module.params["names"] if not n or len(n) > 2048]
     if bad:
         module.fail_json(msg="names: %r is not a valid secret name" % bad[0])
-    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     arns, missing = {}, []
     for name in module.params["names"]:
         try:

@@ -69,6 +69,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 JSON_ATTRIBUTES = ("Policy", "DeliveryPolicy", "EffectiveDeliveryPolicy")
 READ_ONLY = ("TopicArn", "Owner", "SubscriptionsConfirmed", "SubscriptionsPending", "SubscriptionsDeleted",
@@ -100,7 +101,7 @@ def main():
             value = json.dumps(value)
         wanted[name] = "" if value is None else str(value)
 
-    client = module.client("sns", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("sns", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
     try:
         current = client.get_topic_attributes(aws_retry=True, TopicArn=arn)["Attributes"]
     except is_boto3_error_code("NotFound"):

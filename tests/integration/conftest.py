@@ -3,7 +3,8 @@
 Fixtures:
   emulator      a fresh moto server on a free loopback port: .url, .port, .client(service)
   run_playbook  run_playbook(playbook, inventory="local", extra_vars=None, check=False, diff=False,
-                timeout=900) -> Result(rc, output, stats) with stats {host: {"ok": n, "changed": n, ...}}
+                timeout=900, env=None, extra_inventories=()) -> Result(rc, output, stats) with stats
+                {host: {"ok": n, "changed": n, ...}}; extra_inventories are more -i sources (paths)
 """
 
 import json
@@ -87,9 +88,12 @@ def parse_recap(output):
 
 @pytest.fixture
 def run_playbook(emulator):
-    def run(playbook, inventory="local", extra_vars=None, check=False, diff=False, timeout=900, env=None):
+    def run(playbook, inventory="local", extra_vars=None, check=False, diff=False, timeout=900, env=None,
+            extra_inventories=()):
         cmd = [str(PROJECT / ".venv" / "bin" / "ansible-playbook"), str(PROJECT / playbook),
                "-i", str(PROJECT / "inventories" / inventory)]
+        for source in extra_inventories:
+            cmd += ["-i", str(source)]
         if extra_vars:
             cmd += ["-e", json.dumps(extra_vars)]
         if check:

@@ -4,7 +4,7 @@
 The monitoring role and the operations playbooks watch these resources by the names and tags their
 roles give them. Until those roles land, tests create look-alikes here, directly against an emulator:
 
-    stand_in_layers.py --endpoint http://127.0.0.1:25500 [--environment local] [--broken]
+    stand_in_layers.py --endpoint http://127.0.0.1:25500 [--environment local] [--broken] [--read-replica NAME]
 
 The VPC (tag Name=mithran-vpc) and its subnets must exist (the network role makes them). With --broken
 the environment has the faults the operations checks look for: backend-service scaled to 0, an
@@ -48,7 +48,8 @@ def vpc_and_subnets(ec2):
     return vpc_id, sorted(by_az.values())
 
 
-def create_layers(endpoint, environment="local"):
+def create_layers(endpoint, environment="local", read_replica=None):
+    """The stand-ins; with read_replica, also a read replica of mithran-db by that name."""
     make = clients(endpoint)
     ec2 = make("ec2")
     vpc_id, subnets = vpc_and_subnets(ec2)
@@ -90,6 +91,9 @@ def create_layers(endpoint, environment="local"):
         rds.create_db_instance(DBInstanceIdentifier="mithran-db", Engine="postgres", EngineVersion="16.1",
                                DBInstanceClass="db.t3.large", AllocatedStorage=500, BackupRetentionPeriod=7,
                                MasterUsername="mithran", ManageMasterUserPassword=True)
+    if read_replica and read_replica not in ids:
+        rds.create_db_instance_read_replica(DBInstanceIdentifier=read_replica, SourceDBInstanceIdentifier="mithran-db",
+                                            DBInstanceClass="db.t3.large")
     elasticache = make("elasticache")
     groups = {g["ReplicationGroupId"] for g in elasticache.describe_replication_groups()["ReplicationGroups"]}
     if "mithran-cache" not in groups:
@@ -156,10 +160,11 @@ def main():
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--environment", default="local")
     parser.add_argument("--broken", action="store_true")
+    parser.add_argument("--read-replica", metavar="NAME", help="also a read replica of mithran-db")
     args = parser.parse_args()
     if urlparse(args.endpoint).hostname not in ("127.0.0.1", "localhost"):
         sys.exit("refusing %s: stand-ins are for the local emulator only" % args.endpoint)
-    result = create_layers(args.endpoint, args.environment)
+    result = create_layers(args.endpoint, args.environment, read_replica=args.read_replica)
     if args.broken:
         result["broken"] = break_environment(args.endpoint, args.environment)
     print(json.dumps(result))

@@ -64,11 +64,28 @@ def test_one_alarm_per_kind_and_resource(alarms):
         "ecs-running-below-desired-backend-service",
         "rds-cpu-mithran-db", "rds-free-storage-mithran-db", "rds-freeable-memory-mithran-db",
         "rds-connections-mithran-db",
+        # the read replica of mithran-db (prepare.yml): the instance alarms, and replica lag
+        "rds-cpu-mithran-db-replica", "rds-free-storage-mithran-db-replica", "rds-freeable-memory-mithran-db-replica",
+        "rds-connections-mithran-db-replica", "rds-replica-lag-mithran-db-replica",
         "redis-cpu-mithran-cache-001", "redis-memory-mithran-cache-001", "redis-evictions-mithran-cache-001",
         "cad-cpu-mithran-cad-engine", "cad-status-check-mithran-cad-engine", "cad-disk-mithran-cad-engine",
         "cad-memory-mithran-cad-engine", "waf-blocked-spike-mithran-waf",
     }
-    assert not any(k.startswith("rds-replica-lag") for k in kinds), "no read replica in this environment"
+
+
+def test_replica_lag_alarm_only_on_the_read_replica(aws, alarms, topic, inventory):
+    rds = aws("rds")
+    (replica,) = rds.describe_db_instances(DBInstanceIdentifier="mithran-db-replica")["DBInstances"]
+    assert replica["ReadReplicaSourceDBInstanceIdentifier"] == "mithran-db"
+    assert PREFIX + "rds-replica-lag-mithran-db" not in alarms, "the source instance has no replica lag"
+    lag = alarms[PREFIX + "rds-replica-lag-mithran-db-replica"]
+    assert (lag["Namespace"], lag["MetricName"], lag["Statistic"], lag["ComparisonOperator"]) == (
+        "AWS/RDS", "ReplicaLag", "Maximum", "GreaterThanThreshold")
+    assert lag["Threshold"] == inventory["monitoring_thresholds"]["rds_replica_lag_seconds"]
+    assert lag["Dimensions"] == [{"Name": "DBInstanceIdentifier", "Value": "mithran-db-replica"}]
+    assert lag["Period"] == inventory["monitoring_alarm_period"]
+    assert lag["AlarmActions"] == [topic] and lag["OKActions"] == [topic]
+    assert "monitoring_thresholds.rds_replica_lag_seconds" in lag["AlarmDescription"]
 
 
 def test_alarms_notify_the_topic_and_carry_the_thresholds(aws, alarms, topic, inventory):

@@ -140,6 +140,20 @@ def test_absent(run_module, net):
     assert not failed and not result["changed"]
 
 
+def test_absent_with_deletion_protection(run_module, net):
+    run_module(alb, args(net, deletion_protection=True))
+    failed, result = run_module(alb, dict(name="mithran-alb", state="absent"))
+    assert failed and "deletion protection" in result["msg"] and "disable_deletion_protection" in result["msg"]
+    assert state() is not None
+    failed, result = run_module(alb, dict(name="mithran-alb", state="absent", disable_deletion_protection=True),
+                                check_mode=True)
+    assert not failed and result["changed"]
+    assert state()["attrs"]["deletion_protection.enabled"] == "true"
+    failed, result = run_module(alb, dict(name="mithran-alb", state="absent", disable_deletion_protection=True))
+    assert not failed and result["changed"]
+    assert state() is None
+
+
 def _break(net, mutate):
     bad = args(net)
     mutate(bad)

@@ -139,3 +139,44 @@ def test_missing_kms_key_fails_without_creating(run_module, infra):
     failed, result = run_module(dms_replication_instance, args(infra, kms_key_id="alias/nope"))
     assert failed and "kms_key_id" in result["msg"]
     assert instances() == []
+
+
+# ---- Stubbed: moto's instance is available at the first describe, so its wait never fails there ----------
+
+def instance_response(status):
+    return {"ReplicationInstances": [{
+        "ReplicationInstanceIdentifier": "mithran-migration", "ReplicationInstanceClass": "dms.t3.medium",
+        "ReplicationInstanceStatus": status, "AllocatedStorage": 50, "MultiAZ": True, "PubliclyAccessible": False,
+        "ReplicationInstanceArn": "arn:aws:dms:us-west-2:123456789012:rep:MIGRATION"}]}
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock that moves only when the module sleeps (15 s per poll)."""
+    now = [0.0]
+    monkeypatch.setattr("time.sleep", lambda seconds: now.__setitem__(0, now[0] + seconds))
+    monkeypatch.setattr("time.monotonic", lambda: now[0])
+    return now
+
+
+@pytest.mark.parametrize("statuses, message", [
+    (["creating", "incompatible-network"],
+     "replication instance mithran-migration to be available: status incompatible-network"),
+    (["creating", "creating", "creating", "creating", "creating"],
+     "timed out after 60s waiting for replication instance mithran-migration to be available; "
+     "last seen: status creating"),
+])
+def test_create_wait_fails_naming_the_instance(run_module, infra, monkeypatch, clock, statuses, message):
+    created = instance_response("creating")["ReplicationInstances"][0]
+
+    def setup(stubber):
+        stubber.add_response("describe_replication_instances", {"ReplicationInstances": []})
+        stubber.add_response("create_replication_instance", {"ReplicationInstance": created})
+        for status in statuses:
+            stubber.add_response("describe_replication_instances", instance_response(status))
+
+    made = stub_client(monkeypatch, dms_replication_instance.AnsibleAWSModule, "dms", setup)
+    failed, result = run_module(dms_replication_instance, args(infra))
+    assert failed
+    made[0].assert_no_pending_responses()
+    assert result["msg"] == message

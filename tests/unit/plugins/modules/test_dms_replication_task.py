@@ -366,3 +366,189 @@ def test_new_task_gets_the_defaults(run_module, dms):
     assert settings["TargetMetadata"]["LimitedSizeLobMode"] is True and settings["TargetMetadata"]["LobMaxSize"] == 32
     assert settings["ValidationSettings"]["EnableValidation"] is True
     assert settings["Logging"]["EnableLogging"] is True
+
+
+# ---- Stubbed: our wait, failure and aggregation logic, state by state -----------------------------
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock that moves only when the module sleeps: a wait of T seconds polls exactly T / 15 + 1 times."""
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    monkeypatch.setattr("time.sleep", sleep)
+    monkeypatch.setattr("time.monotonic", lambda: now[0])
+    return now
+
+
+def test_ready_wait_times_out_naming_the_task_and_its_last_state(run_module, monkeypatch, aws, clock):
+    """wait_timeout=60 with a poll every 15 s: 5 describes (at 0, 15, 30, 45 and 60 s), then the timeout."""
+    creating = task_response("creating")
+
+    def setup(s):
+        s.add_response("describe_replication_tasks", {"ReplicationTasks": []})
+        s.add_response("create_replication_task", {"ReplicationTask": creating["ReplicationTasks"][0]})
+        for _ in range(5):
+            s.add_response("describe_replication_tasks", creating)
+
+    made = stub_client(monkeypatch, dms_replication_task.AnsibleAWSModule, "dms", setup)
+    failed, result = run_module(dms_replication_task, arn_args(wait_ready=True, wait_timeout=60))
+    assert failed, result
+    made[0].assert_no_pending_responses()  # polled until the deadline, not once more
+    assert result["msg"] == ("timed out after 60s waiting for replication task migrate-mithran-db to be ready; "
+                             "last seen: status creating, full load 0 %, tables loaded 0, loading 0, queued 0, "
+                             "errored 0")
+    assert clock[0] == 60
+
+
+def test_full_load_timeout_reports_the_progress_last_seen(run_module, monkeypatch, aws, clock):
+    """Already running: one describe, then polls at 0, 15 and 30 s, then the timeout."""
+    def setup(s):
+        s.add_response("describe_replication_tasks", task_response("running", percent=5, loading=3, queued=9,
+                                                                   loaded=1, started=True))
+        for percent in (10, 20, 35):
+            s.add_response("describe_replication_tasks", task_response("running", percent=percent, loading=3,
+                                                                       queued=4, loaded=6, started=True))
+
+    made = stub_client(monkeypatch, dms_replication_task.AnsibleAWSModule, "dms", setup)
+    failed, result = run_module(dms_replication_task, arn_args(state="running", wait_for_full_load=True,
+                                                               wait_timeout=30))
+    assert failed
+    made[0].assert_no_pending_responses()
+    assert result["msg"] == ("timed out after 30s waiting for replication task migrate-mithran-db to finish its full "
+                             "load; last seen: status running, full load 35 %, tables loaded 6, loading 3, queued 4, "
+                             "errored 0")
+
+
+@pytest.mark.parametrize("case, module_args, responses, message", [
+    ("failed while being created", dict(wait_ready=True),
+     [("describe_replication_tasks", {"ReplicationTasks": []}),
+      ("create_replication_task", {"ReplicationTask": task_response("creating")["ReplicationTasks"][0]}),
+      ("describe_replication_tasks", task_response("creating")),
+      ("describe_replication_tasks", task_response("failed", LastFailureMessage="Endpoint mithran-target: no route"))],
+     "replication task migrate-mithran-db to be ready: status failed: Endpoint mithran-target: no route"),
+    ("deleted by someone while being created", dict(wait_ready=True),
+     [("describe_replication_tasks", {"ReplicationTasks": []}),
+      ("create_replication_task", {"ReplicationTask": task_response("creating")["ReplicationTasks"][0]}),
+      ("describe_replication_tasks", {"ReplicationTasks": []})],
+     "replication task migrate-mithran-db to be ready: it does not exist"),
+    ("failed at start without a message", dict(state="running"),
+     [("describe_replication_tasks", task_response("ready")),
+      ("start_replication_task", {"ReplicationTask": task_response("starting")["ReplicationTasks"][0]}),
+      ("describe_replication_tasks", task_response("failed"))],
+     "replication task migrate-mithran-db to run: status failed: no message"),
+    ("failed at start, StopReason only", dict(state="running"),
+     [("describe_replication_tasks", task_response("ready")),
+      ("start_replication_task", {"ReplicationTask": task_response("starting")["ReplicationTasks"][0]}),
+      ("describe_replication_tasks", task_response("failed", StopReason="Stop Reason FATAL_ERROR"))],
+     "replication task migrate-mithran-db to run: status failed: Stop Reason FATAL_ERROR"),
+    ("stopped by someone during the full load", dict(state="running", wait_for_full_load=True),
+     [("describe_replication_tasks", task_response("running", percent=40, loading=2, started=True)),
+      ("describe_replication_tasks", task_response("stopped", percent=40, started=True,
+                                                   StopReason="Stop Reason NORMAL"))],
+     "replication task migrate-mithran-db to finish its full load: stopped before the full load finished: "
+     "Stop Reason NORMAL"),
+    ("tables errored during the full load", dict(state="running", wait_for_full_load=True),
+     [("describe_replication_tasks", task_response("running", percent=60, loading=1, loaded=3, started=True)),
+      ("describe_replication_tasks", task_response("running", percent=100, errored=1, loaded=4, started=True))],
+     "replication task migrate-mithran-db to finish its full load: 1 tables errored during the full load"),
+])
+def test_wait_failures_name_the_task_and_the_reason(run_module, monkeypatch, aws, clock, case, module_args,
+                                                    responses, message):
+    def setup(s):
+        for operation, response in responses:
+            s.add_response(operation, response)
+
+    made = stub_client(monkeypatch, dms_replication_task.AnsibleAWSModule, "dms", setup)
+    failed, result = run_module(dms_replication_task, arn_args(**module_args))
+    assert failed, case
+    made[0].assert_no_pending_responses()  # it failed at the first bad state, without waiting longer
+    assert result["msg"] == message, case
+
+
+def test_full_load_only_task_that_stopped_finished_is_done(run_module, monkeypatch, aws, clock):
+    """A full-load task stops by itself when done (StopReason FULL_LOAD_ONLY_FINISHED): that is success."""
+    finished = task_response("stopped", percent=100, loaded=3, started=True, MigrationType="full-load",
+                             StopReason="Stop Reason FULL_LOAD_ONLY_FINISHED")
+
+    def setup(s):
+        s.add_response("describe_replication_tasks", task_response("ready", MigrationType="full-load"))
+        s.add_response("start_replication_task", {"ReplicationTask": task_response("starting")["ReplicationTasks"][0]},
+                       {"ReplicationTaskArn": ARN, "StartReplicationTaskType": "start-replication"})
+        for _ in range(2):  # running (the wait to run), running (the first poll of the full-load wait)
+            s.add_response("describe_replication_tasks", task_response("running", percent=50, loading=2, loaded=1,
+                                                                       started=True, MigrationType="full-load"))
+        s.add_response("describe_replication_tasks", finished)
+        s.add_response("describe_replication_tasks", finished)
+        s.add_response("list_tags_for_resource", {"TagList": []})
+
+    made = stub_client(monkeypatch, dms_replication_task.AnsibleAWSModule, "dms", setup)
+    failed, result = run_module(dms_replication_task, arn_args(state="running", migration_type="full-load",
+                                                               wait_for_full_load=True))
+    assert not failed, result
+    made[0].assert_no_pending_responses()
+    assert result["replication_task"]["status"] == "stopped"
+    assert clock[0] == 15  # one poll interval between "running" and "stopped"
+
+
+def test_table_summary_aggregates_every_table(run_module, monkeypatch, aws):
+    """The read-only call of week-7-8 (state=stopped, check mode) with statistics over two pages: rows are
+    summed (a table without FullLoadRows counts 0), tables are counted by load and validation state, and a
+    table is errored when its state says so or when it has error rows."""
+    tables = [
+        {"SchemaName": "public", "TableName": "parts", "FullLoadRows": 1200, "TableState": "Table completed",
+         "ValidationState": "Validated"},
+        {"SchemaName": "public", "TableName": "orders", "FullLoadRows": 300, "FullLoadErrorRows": 2,
+         "TableState": "Table completed", "ValidationState": "Mismatched records"},
+        {"SchemaName": "cad", "TableName": "blobs", "TableState": "Table error", "ValidationState": "Error"},
+        {"SchemaName": "public", "TableName": "audit_log", "FullLoadRows": 50, "TableState": "Table completed",
+         "ValidationState": "No primary key"},
+        {"SchemaName": "public", "TableName": "bom", "FullLoadRows": 8, "TableState": "Table completed"},
+    ]
+    stopped = task_response("stopped", percent=100, loaded=5, started=True)
+
+    def setup(s):
+        s.add_response("describe_replication_tasks", stopped)
+        s.add_response("describe_replication_tasks", stopped)
+        s.add_response("list_tags_for_resource", {"TagList": []})
+        s.add_response("describe_table_statistics", {"ReplicationTaskArn": ARN, "TableStatistics": tables[:3],
+                                                     "Marker": "page-2"},
+                       {"ReplicationTaskArn": ARN, "MaxRecords": 500})
+        s.add_response("describe_table_statistics", {"ReplicationTaskArn": ARN, "TableStatistics": tables[3:]},
+                       {"ReplicationTaskArn": ARN, "MaxRecords": 500, "Marker": "page-2"})
+
+    made = stub_client(monkeypatch, dms_replication_task.AnsibleAWSModule, "dms", setup)
+    failed, result = run_module(dms_replication_task, dict(identifier="migrate-mithran-db", state="stopped",
+                                                           table_statistics=True), check_mode=True)
+    assert not failed and not result["changed"], result
+    made[0].assert_no_pending_responses()
+    assert result["table_summary"] == {
+        "tables": 5,
+        "full_load_rows": 1558,
+        "errored_tables": ["public.orders", "cad.blobs"],
+        "by_table_state": {"Table completed": 4, "Table error": 1},
+        "by_validation_state": {"Validated": 1, "Mismatched records": 1, "Error": 1, "No primary key": 1,
+                                "unknown": 1},
+    }
+    assert [(t["schema_name"], t["table_name"], t["validation_state"]) for t in result["table_statistics"]
+            if t["table_name"] in ("orders", "audit_log")] == [("public", "orders", "Mismatched records"),
+                                                                ("public", "audit_log", "No primary key")]
+
+
+def test_table_statistics_error_names_the_task(run_module, monkeypatch, aws):
+    from botocore.exceptions import ClientError  # noqa: F401  (the Stubber raises it)
+
+    def setup(s):
+        s.add_response("describe_replication_tasks", task_response("running", percent=100, started=True))
+        s.add_response("describe_replication_tasks", task_response("running", percent=100, started=True))
+        s.add_response("list_tags_for_resource", {"TagList": []})
+        s.add_client_error("describe_table_statistics", "InvalidResourceStateFault",
+                           "Replication task is not in a valid state")
+
+    stub_client(monkeypatch, dms_replication_task.AnsibleAWSModule, "dms", setup)
+    failed, result = run_module(dms_replication_task, dict(identifier="migrate-mithran-db", state="running",
+                                                           table_statistics=True))
+    assert failed
+    assert "Failed to get table statistics of replication task migrate-mithran-db" in result["msg"]

@@ -66,6 +66,15 @@ def test_finds_everything_with_dimensions(run_module, platform):
     assert result["missing"] == ["ecs_service/backend-service"]
 
 
+def test_replica_asked_for_by_name_is_listed_once(run_module, platform):
+    for identifiers in (["mithran-db", "mithran-db-replica"], ["mithran-db-replica", "mithran-db"]):
+        failed, result = run_module(platform_resources_info, dict(db_instance_identifiers=identifiers))
+        assert not failed, result
+        assert sorted((db["id"], db["replica_of"]) for db in result["db_instances"]) == [
+            ("mithran-db", None), ("mithran-db-replica", "mithran-db")]
+        assert result["missing"] == []
+
+
 def test_nothing_deployed_is_all_missing(run_module, aws):
     failed, result = run_module(platform_resources_info, ARGS)
     assert not failed, result

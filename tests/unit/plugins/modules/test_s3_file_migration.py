@@ -8,6 +8,7 @@ import base64
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,8 +23,17 @@ from ansible_collections.mithran.platform.plugins.modules import s3_file_migrati
 BUCKET = "mithran-cad-files"
 MIB = 1024 * 1024
 COLLECTIONS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "collections")
-# Ports of this suite's own moto server (the files helper's range 25300-25399), one per xdist worker.
-SERVER_PORT = 25310 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").lstrip("gw") or 0)
+
+
+def server_port():
+    """The port of this suite's own moto server: MITHRAN_UNIT_MOTO_PORT plus the xdist worker number when
+    set (a range given to whoever runs the tests), else a free port the system picks."""
+    base = os.environ.get("MITHRAN_UNIT_MOTO_PORT")
+    if base:
+        return int(base) + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").lstrip("gw") or 0)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def crc32(data):
@@ -196,14 +206,14 @@ def test_crash_halfway_then_rerun_sends_only_the_rest(run_module, bucket, tmp_pa
     assert [u["Key"] for u in pending] == ["cad/archive/big-0.bin"]
     assert len(s3().list_parts(Bucket=BUCKET, Key=pending[0]["Key"], UploadId=pending[0]["UploadId"])["Parts"]) == 1
 
-    real_part = s3_file_migration.Migration.upload_part
     sent_parts = []
 
-    def counting_part(self, state, index, data, encoded):
-        sent_parts.append(index + 1)
-        return real_part(self, state, index, data, encoded)
+    def counting_call(self, operation, params):
+        if operation == "UploadPart":
+            sent_parts.append(params["PartNumber"])
+        return real_call(self, operation, params)
 
-    monkeypatch.setattr(s3_file_migration.Migration, "upload_part", counting_part)
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting_call)
     failed, result = run_module(s3_file_migration, args(tmp_path))
     assert not failed, result["msg"]
     assert result["uploaded"] == len(content) - len(there) and result["unchanged"] == len(there)
@@ -221,9 +231,10 @@ def test_crash_halfway_then_rerun_sends_only_the_rest(run_module, bucket, tmp_pa
 def moto_server(monkeypatch):
     from moto.server import ThreadedMotoServer
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=SERVER_PORT, verbose=False)
+    port = server_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    endpoint = "http://127.0.0.1:%d" % SERVER_PORT
+    endpoint = "http://127.0.0.1:%d" % port
     client = boto3.client("s3", endpoint_url=endpoint)
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
     client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
@@ -401,3 +412,81 @@ def test_missing_bucket_and_key_fail_before_any_upload(run_module, bucket, tmp_p
 def test_crc32_combine_matches_zlib():
     for a, b in [(b"abc", b"defg"), (os.urandom(10001), os.urandom(77777)), (b"", b"x"), (b"x", b"")]:
         assert s3_file_migration.crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+
+
+def test_large_files_are_streamed_never_read_whole(run_module, moto_server, tmp_path, monkeypatch):
+    """Over real HTTP, every read of a file of 1 MiB or more is at most 1 MiB: a part of 5 MiB is never in
+    memory whole. (moto in-process would read each request body whole itself, hence the server.)"""
+    endpoint, client = moto_server
+    content = make_tree(tmp_path, count=4, large=[12 * MIB + 123])
+    content["models/housing.step"] = os.urandom(2 * MIB + 7)  # below the threshold, streamed in one PUT
+    (tmp_path / "models" / "housing.step").write_bytes(content["models/housing.step"])
+    reads = []
+    real_pread = os.pread
+
+    def pread(fd, size, offset):
+        reads.append(size)
+        return real_pread(fd, size, offset)
+
+    monkeypatch.setattr(s3_file_migration.os, "pread", pread)
+    failed, result = run_module(s3_file_migration, args(tmp_path, endpoint_url=endpoint))
+    monkeypatch.setattr(s3_file_migration.os, "pread", real_pread)
+    assert not failed, result["msg"]
+    assert result["verification"] == "passed" and result["uploaded"] == len(content)
+    assert len(reads) > 30 and max(reads) <= s3_file_migration.READ_BLOCK
+    for rel in ("models/housing.step", "archive/big-0.bin"):
+        head = client.head_object(Bucket=BUCKET, Key="cad/" + rel, ChecksumMode="ENABLED")
+        assert head["ChecksumCRC32"] == crc32(content[rel]) and head["ContentLength"] == len(content[rel])
+
+
+def test_a_retried_streamed_body_is_sent_again_from_its_start(run_module, bucket, tmp_path, monkeypatch):
+    """A throttled PUT or part whose body was read to its end is retried with the whole body."""
+    content = make_tree(tmp_path, count=1, large=[11 * MIB])
+    content["models/housing.step"] = os.urandom(3 * MIB)
+    (tmp_path / "models" / "housing.step").write_bytes(content["models/housing.step"])
+    monkeypatch.setattr("time.sleep", lambda s: None)  # AWSRetry's back-off
+    real_call = botocore.client.BaseClient._make_api_call
+    throttled = []
+
+    def throttle_once(self, operation, params):
+        body = params.get("Body")
+        if operation in ("PutObject", "UploadPart") and not isinstance(body, bytes) and \
+                (operation, params.get("PartNumber")) not in throttled:
+            throttled.append((operation, params.get("PartNumber")))
+            while body.read(65536):  # the request went out whole, then S3 said SlowDown
+                pass
+            raise botocore.exceptions.ClientError({"Error": {"Code": "SlowDown", "Message": "Reduce"}}, operation)
+        return real_call(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", throttle_once)
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed, result["msg"]
+    assert sorted(throttled) == [("PutObject", None), ("UploadPart", 1), ("UploadPart", 2), ("UploadPart", 3)]
+    assert result["verification"] == "passed"
+    for rel, data in content.items():
+        assert stored_checksum("cad/" + rel) == crc32(data)
+
+
+def test_parallel_range_listing_sees_every_object(run_module, bucket, tmp_path, monkeypatch, api_calls):
+    """Ranges of 3 local keys listed in parallel (pages of 3 keys): objects before, between and after the
+    local keys are all found; a new prefix costs one listing call before the first upload."""
+    monkeypatch.setattr(s3_file_migration, "LIST_PAGE", 3)
+    content = make_tree(tmp_path, count=10)
+    del api_calls[:]
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed, result["msg"]
+    assert result["uploaded"] == len(content) and result["verification"] == "passed"
+    assert api_calls[:api_calls.index("PutObject")].count("ListObjectsV2") == 1
+
+    strays = ["cad/0-first.dwg", "cad/drawings/part-001.dwg.bak", "cad/drawings/part-0010.dwg",
+              "cad/models/asm/part-004.step~", "cad/models/asm/part-006.stepx", "cad/zz/last.dwg"]
+    for key in strays:
+        s3().put_object(Bucket=BUCKET, Key=key, Body=b"stray")
+    (tmp_path / "drawings" / "part-003.dwg").write_bytes(os.urandom(10))
+    del api_calls[:]
+    failed, result = run_module(s3_file_migration, args(tmp_path))
+    assert not failed, result["msg"]
+    assert result["uploaded_files"] == ["drawings/part-003.dwg"] and result["unchanged"] == len(content) - 1
+    assert result["extra"] == sorted(strays) and result["verified"] == len(content)
+    # 4 ranges, most of them two pages long: more than one listing call per pass
+    assert api_calls.count("ListObjectsV2") > 8

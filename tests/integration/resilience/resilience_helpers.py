@@ -1,0 +1,247 @@
+"""Helpers of the resilience tests (test_resilience.py): a sweep of what the emulator holds, the duplicates
+in it, the emulator's full state for before/after comparisons, and a playbook run that can be killed.
+
+Everything here talks to the emulator directly, never through the fault-injecting proxy."""
+
+import collections
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[3]
+
+LIVE_NAT_STATES = ("pending", "available")
+
+
+def _name(tags, key="Key", value="Value"):
+    return next((t[value] for t in tags or [] if t[key] == "Name"), "")
+
+
+def sweep(emulator):
+    """{kind: [identity, ...]} of every resource the deploy can create, read with boto3 from the emulator.
+    An identity is what must be unique (a name, a CIDR, a family); "orphan:" entries are resources that
+    a lost response or a killed run leaves behind (an unattached internet gateway, an unassociated
+    Elastic IP, a KMS key without an alias)."""
+    ec2 = emulator.client("ec2")
+    found = collections.defaultdict(list)
+
+    vpcs = [v for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")]
+    vpc_ids = {v["VpcId"] for v in vpcs}
+    for vpc in vpcs:
+        found["vpc"].append("%s %s" % (_name(vpc.get("Tags")), vpc["CidrBlock"]))
+    for subnet in ec2.describe_subnets()["Subnets"]:
+        if subnet["VpcId"] in vpc_ids:
+            found["subnet"].append("%s %s" % (_name(subnet.get("Tags")), subnet["CidrBlock"]))
+    for igw in ec2.describe_internet_gateways()["InternetGateways"]:
+        attached = [a["VpcId"] for a in igw.get("Attachments", [])]
+        if set(attached) & vpc_ids:
+            found["internet_gateway"].append(_name(igw.get("Tags")) or "untagged")
+        elif not attached:
+            found["internet_gateway"].append("orphan: unattached %s" % igw["InternetGatewayId"])
+    nats = [n for n in ec2.describe_nat_gateways()["NatGateways"] if n["State"] in LIVE_NAT_STATES]
+    for nat in nats:
+        found["nat_gateway"].append("in %s" % nat["SubnetId"])
+    for address in ec2.describe_addresses()["Addresses"]:
+        if address.get("AssociationId") or address.get("NetworkInterfaceId"):
+            found["elastic_ip"].append(address["AllocationId"])
+        else:
+            found["elastic_ip"].append("orphan: unassociated %s %s" % (address["AllocationId"],
+                                                                       _name(address.get("Tags"))))
+    for table in ec2.describe_route_tables()["RouteTables"]:
+        main = any(a.get("Main") for a in table.get("Associations", []))
+        if table["VpcId"] in vpc_ids and not main:
+            found["route_table"].append(_name(table.get("Tags")) or "untagged")
+    for group in ec2.describe_security_groups()["SecurityGroups"]:
+        if group["VpcId"] in vpc_ids and group["GroupName"] != "default":
+            found["security_group"].append(group["GroupName"])
+    for reservation in ec2.describe_instances()["Reservations"]:
+        for instance in reservation["Instances"]:
+            if instance["State"]["Name"] != "terminated":
+                found["instance"].append(_name(instance.get("Tags")) or "untagged")
+    for flow_log in ec2.describe_flow_logs()["FlowLogs"]:
+        found["flow_log"].append("%s -> %s" % (flow_log["ResourceId"], flow_log.get("LogGroupName")))
+    for endpoint in ec2.describe_vpc_endpoints()["VpcEndpoints"]:
+        if endpoint["State"].lower() not in ("deleted", "deleting"):
+            found["vpc_endpoint"].append("%s %s" % (endpoint["VpcId"], endpoint["ServiceName"]))
+    for template in ec2.describe_launch_templates()["LaunchTemplates"]:
+        found["launch_template"].append(template["LaunchTemplateName"])
+
+    kms = emulator.client("kms")
+    aliases = kms.list_aliases()["Aliases"]
+    aliased = collections.defaultdict(list)
+    for alias in aliases:
+        if alias.get("TargetKeyId") and not alias["AliasName"].startswith("alias/aws/"):
+            aliased[alias["TargetKeyId"]].append(alias["AliasName"])
+            found["kms_alias"].append(alias["AliasName"])
+    for key in kms.list_keys()["Keys"]:
+        meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+        if meta.get("KeyManager") != "CUSTOMER" or meta["KeyState"] in ("PendingDeletion", "PendingReplicaDeletion"):
+            continue
+        names = aliased.get(key["KeyId"])
+        if names:
+            found["kms_key"].append(",".join(sorted(names)))
+        elif any(t["TagKey"] == "ManagedBy" for t in kms.list_resource_tags(KeyId=key["KeyId"])["Tags"]):
+            # ours (every key the roles make is tagged) but without its alias: made twice, or interrupted
+            found["kms_key"].append("orphan: no alias %s" % key["KeyId"])
+        # else a key of the emulator's own (Secrets Manager's default key), not the deploy's
+
+    found["log_group"] = [g["logGroupName"] for g in emulator.client("logs").describe_log_groups()["logGroups"]]
+    found["bucket"] = [b["Name"] for b in emulator.client("s3").list_buckets()["Buckets"]]
+    iam = emulator.client("iam")
+    found["iam_role"] = [r["RoleName"] for r in iam.list_roles()["Roles"] if not r["Path"].startswith("/aws-service-role/")]
+    found["instance_profile"] = [p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]]
+    found["ecr_repository"] = [r["repositoryName"] for r in emulator.client("ecr").describe_repositories()["repositories"]]
+
+    ecs = emulator.client("ecs")
+    clusters = ecs.list_clusters()["clusterArns"]
+    found["ecs_cluster"] = [arn.rsplit("/", 1)[-1] for arn in clusters]
+    for cluster in clusters:
+        for arn in ecs.list_services(cluster=cluster)["serviceArns"]:
+            found["ecs_service"].append(arn.rsplit("/", 1)[-1])
+    # One ACTIVE revision per family: a deploy from scratch registers each family once.
+    for arn in ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]:
+        found["task_definition_family"].append(arn.rsplit("/", 1)[-1].rsplit(":", 1)[0])
+
+    elbv2 = emulator.client("elbv2")
+    found["target_group"] = [t["TargetGroupName"] for t in elbv2.describe_target_groups()["TargetGroups"]]
+    found["load_balancer"] = [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]]
+    found["secret"] = [s["Name"] for s in emulator.client("secretsmanager").list_secrets()["SecretList"]]
+    found["db_instance"] = [d["DBInstanceIdentifier"] for d in emulator.client("rds").describe_db_instances()["DBInstances"]]
+    scaling = emulator.client("application-autoscaling")
+    found["scaling_policy"] = [p["PolicyName"] for p in scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]]
+    return {kind: sorted(items) for kind, items in found.items()}
+
+
+def duplicates(state):
+    """{kind: [identity, ...]} of what is there twice or more, and of orphans. Empty when all is well."""
+    bad = {}
+    for kind, items in state.items():
+        counts = collections.Counter(items)
+        wrong = sorted({i for i, n in counts.items() if n > 1} | {i for i in items if i.startswith("orphan:")})
+        if wrong:
+            bad[kind] = wrong
+    nats, eips = len(state.get("nat_gateway", [])), len(state.get("elastic_ip", []))
+    if eips > nats:
+        bad.setdefault("elastic_ip", []).append("%d Elastic IPs for %d NAT gateways" % (eips, nats))
+    return bad
+
+
+# ---------------------------------------------------------------------------------------------------
+# The emulator's full state (moto's /moto-api/data.json), for "check mode changes nothing"
+# ---------------------------------------------------------------------------------------------------
+
+# Fields that change on reads (moto records the last use of a key or a role), not on writes.
+VOLATILE = {"last_used", "role_last_used", "last_used_date", "LastUsedDate"}
+
+
+def full_state(emulator):
+    with urllib.request.urlopen(emulator.url + "/moto-api/data.json", timeout=60) as resp:
+        return json.loads(resp.read())
+
+
+def _strip(value):
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def state_changes(before, after):
+    """The (backend, model) pairs whose records differ: [(backend/model, added, removed)]. A backend or
+    model that only appears in `after` counts when it has records (moto loads backends on first use)."""
+    changes = []
+    for backend in sorted(set(before) | set(after)):
+        models_before, models_after = before.get(backend, {}), after.get(backend, {})
+        for model in sorted(set(models_before) | set(models_after)):
+            old = [json.dumps(_strip(r), sort_keys=True, default=str) for r in models_before.get(model, [])]
+            new = [json.dumps(_strip(r), sort_keys=True, default=str) for r in models_after.get(model, [])]
+            if backend not in before and model not in models_before and not new:
+                continue
+            added = sorted(set(new) - set(old))
+            removed = sorted(set(old) - set(new))
+            if added or removed or len(old) != len(new):
+                changes.append(("%s/%s" % (backend, model), [a[:300] for a in added], [r[:300] for r in removed]))
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------------
+# A playbook run that can be interrupted
+# ---------------------------------------------------------------------------------------------------
+
+def playbook_command(playbook, inventory="local", extra_vars=None, check=False):
+    cmd = [str(PROJECT / ".venv" / "bin" / "ansible-playbook"), str(PROJECT / playbook),
+           "-i", str(PROJECT / "inventories" / inventory)]
+    if extra_vars:
+        cmd += ["-e", json.dumps(extra_vars)]
+    if check:
+        cmd += ["--check", "--diff"]
+    return cmd
+
+
+def playbook_env(port, extra=None):
+    env = dict(os.environ)
+    env.update({
+        "MITHRAN_EMULATOR_PORT": str(port),
+        "ANSIBLE_CONFIG": str(PROJECT / "ansible.cfg"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "PYTHONUNBUFFERED": "1",
+        "PATH": "%s:%s" % (PROJECT / ".venv" / "bin", os.environ.get("PATH", "")),
+    })
+    env.update(extra or {})
+    return env
+
+
+def run_and_kill(playbook, port, when_seen, delay=0.0, sig=signal.SIGKILL, group=True, extra_vars=None,
+                 timeout=600):
+    """Start the playbook against the emulator (or proxy) on `port`; once `when_seen` (a task name) appears in
+    its output, wait `delay` seconds and send `sig` to the process group (every module process too) or,
+    with group=False, to ansible-playbook alone (its module processes finish their calls). Returns
+    (output, killed): killed is False when the playbook ended before the point was reached."""
+    proc = subprocess.Popen(playbook_command(playbook, extra_vars=extra_vars), cwd=str(PROJECT),
+                            env=playbook_env(port), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    output = []
+    killed = False
+    deadline = time.monotonic() + timeout
+    try:
+        for line in proc.stdout:
+            output.append(line)
+            if when_seen in line:
+                time.sleep(delay)
+                if group:
+                    os.killpg(proc.pid, sig)
+                else:
+                    proc.send_signal(sig)
+                killed = True
+                break
+            if time.monotonic() > deadline:
+                break
+        output.append(proc.stdout.read() if not killed else "")
+    finally:
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if killed and not group:
+            _wait_for_children(proc.pid)
+        proc.stdout.close()
+    return "".join(output), killed
+
+
+def _wait_for_children(pgid, timeout=60):
+    """After ansible-playbook alone was killed, its module processes go on: wait until the group is gone."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.killpg(pgid, signal.SIGKILL)
