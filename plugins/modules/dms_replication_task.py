@@ -331,10 +331,11 @@ def wait_ready(client, module, identifier, created=False):
     """Wait until the task is no longer creating or modifying. A task that turns `failed` while it is being
     created was not created (DMS says why in LastFailureMessage); after a modification, a task that had
     failed before may still say `failed` until it is started again, which is no error of the modification."""
-    if created:
-        done = lambda t: t is not None and t.get("Status") not in BUSY + ("failed",)  # noqa: E731
-    else:
-        done = lambda t: t is not None and t.get("Status") not in BUSY  # noqa: E731
+    waiting = BUSY + ("failed",) if created else BUSY
+
+    def done(task):
+        return task is not None and task.get("Status") not in waiting
+
     return wait_status(client, module, identifier, done, _failure, "to be ready")
 
 

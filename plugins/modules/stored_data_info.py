@@ -17,7 +17,7 @@ description:
     whether it holds data, so a teardown can remove the empty ones and keep (and report) the others
     unless the operator asked for them to be emptied.
   - A bucket holds data when it has any object version or delete marker (ListObjectVersions), so a
-    versioned bucket whose objects were deleted still counts: S3 refuses to delete it until every
+    versioned bucket whose objects were deleted still counts, because S3 refuses to delete it until every
     version is gone.
   - A repository holds data when it has any image (ListImages, tagged or not).
   - A log group holds data when it has any log stream or stored bytes (DescribeLogStreams,
