@@ -19,6 +19,8 @@ All in one run on the same machine and emulator build:
   the proxy (moto creates them `available` at once and its state manager has no model for them: the proxy
   reports `creating`, without endpoint, until --latency seconds after their create call). Compares the
   deploy's wall time with the sum of the waits.
+--ab N replaces 2-5 with N rounds of two no-change reruns on the same emulator, Ansible's stock settings then
+this repository's ansible.cfg, alternated so that both see the same load of a shared machine.
 --write replaces the generated section of that Markdown file with the figures and the command. Prints
 figures; never passes or fails on time. Extra arguments of scripts/bench (e.g. --small) are ignored,
 except --small, which skips the latency run.
