@@ -19,6 +19,8 @@ All in one run on the same machine and emulator build:
   the proxy (moto creates them `available` at once and its state manager has no model for them: the proxy
   reports `creating`, without endpoint, until --latency seconds after their create call). Compares the
   deploy's wall time with the sum of the waits.
+--ab N replaces 2-5 with N rounds of two no-change reruns on the same emulator, Ansible's stock settings then
+this repository's ansible.cfg, alternated so that both see the same load of a shared machine.
 --write replaces the generated section of that Markdown file with the figures and the command. Prints
 figures; never passes or fails on time. Extra arguments of scripts/bench (e.g. --small) are ignored,
 except --small, which skips the latency run.
@@ -380,6 +382,31 @@ def latency_section(lat, cold, args):
     return out
 
 
+SETTINGS = (("stock settings", {"ANSIBLE_STRATEGY": "linear", "ANSIBLE_PIPELINING": "False"}),
+            ("ansible.cfg", {"ANSIBLE_STRATEGY": "mitogen_linear", "ANSIBLE_PIPELINING": "True"}))
+
+
+def ab_report(cold, ab):
+    out = ["Command: `%s`" % " ".join(["bench/deploy_bench.py"] + sys.argv[1:]), ""]
+    out.append("No-change reruns of deploy.yml on one emulator (after a cold deploy: %s s wall, %s CPU s), "
+               "alternating Ansible's stock settings (linear strategy, no pipelining) and this repository's "
+               "ansible.cfg (Mitogen, pipelining), measured %s:" % (cold["wall"], cold["cpu"],
+                                                                   time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+    out.append("")
+    out.append(table([[r["name"], r["rc"], r["wall"], r["cpu"], r["module_calls"], r["changed"], r["load"]] for r in ab],
+                     ["run", "rc", "wall s", "CPU s", "module calls", "changed", "load"]))
+    out.append("")
+    med = {}
+    for label, _env in SETTINGS:
+        rows = [r for r in ab if label in r["name"]]
+        med[label] = (sorted(r["wall"] for r in rows)[len(rows) // 2], sorted(r["cpu"] for r in rows)[len(rows) // 2])
+    stock, ours = med[SETTINGS[0][0]], med[SETTINGS[1][0]]
+    out.append("Medians: stock %s s wall, %s CPU s; ansible.cfg %s s wall, %s CPU s: %.1fx less wall time, %.1fx less CPU."
+               % (stock[0], stock[1], ours[0], ours[1], stock[0] / ours[0], stock[1] / ours[1]))
+    out.append("")
+    return "\n".join(out)
+
+
 def write(path, text):
     path = Path(path)
     body = path.read_text() if path.exists() else ""
@@ -397,30 +424,44 @@ def main():
                         help="first port to try for the emulators (the latency run uses the next free ones)")
     parser.add_argument("--latency", type=int, default=45, help="seconds each slow resource takes (0: no latency run)")
     parser.add_argument("--calls", type=int, default=20, help="module calls of the per-call overhead playbook (0: skip)")
+    parser.add_argument("--ab", type=int, default=0, metavar="N",
+                        help="after the cold deploy, N rounds of two no-change reruns on the same emulator, one with "
+                             "Ansible's stock settings and one with ansible.cfg's, alternated so both see the same load "
+                             "(instead of the no-change rerun, plan and the other steps)")
+    parser.add_argument("--latency-only", action="store_true", help="only the deploy with simulated latency")
     parser.add_argument("--write", metavar="MARKDOWN", help="write the figures into this file (e.g. docs/benchmarks.md)")
     parser.add_argument("--json", metavar="FILE", help="also write every run's raw figures (per task) as JSON")
     parser.add_argument("--small", action="store_true", help="skip the latency run")
     args, _ = parser.parse_known_args()
-    if args.small:
+    if args.small or args.ab:
         args.latency = 0
 
     port = free_port(args.port)
-    emulator = Emulator(port)
-    emulator.start()
-    try:
-        cold = run_playbook("deploy.yml, cold", "playbooks/deploy.yml", port, emulator)
-        rerun = run_playbook("deploy.yml, no change", "playbooks/deploy.yml", port, emulator)
-        plan = run_playbook("plan.yml (drift check)", "playbooks/plan.yml", port, emulator, ["--check", "--diff"])
-        over = overhead(port, emulator, args.calls) if args.calls > 1 else {}
-    finally:
-        emulator.stop()
+    runs, over, ab = [], {}, []
+    if not args.latency_only:
+        emulator = Emulator(port)
+        emulator.start()
+        try:
+            runs.append(run_playbook("deploy.yml, cold", "playbooks/deploy.yml", port, emulator))
+            if args.ab:
+                for i in range(args.ab):
+                    for label, env in SETTINGS:
+                        ab.append(run_playbook("no change, %s, round %d" % (label, i + 1), "playbooks/deploy.yml",
+                                               port, emulator, env=env))
+            else:
+                runs.append(run_playbook("deploy.yml, no change", "playbooks/deploy.yml", port, emulator))
+                runs.append(run_playbook("plan.yml (drift check)", "playbooks/plan.yml", port, emulator,
+                                         ["--check", "--diff"]))
+                over = overhead(port, emulator, args.calls) if args.calls > 1 else {}
+        finally:
+            emulator.stop()
     lat = latency_run(free_port(port + 1), args.latency) if args.latency > 0 else None
 
-    text = report([cold, rerun, plan], over, lat, args, args.calls)
+    text = ab_report(runs[0], ab) if ab else report(runs, over, lat, args, args.calls)
     print()
     print(text)
     if args.json:
-        Path(args.json).write_text(json.dumps({"runs": [cold, rerun, plan], "overhead": over, "latency": lat}, indent=1))
+        Path(args.json).write_text(json.dumps({"runs": runs, "ab": ab, "overhead": over, "latency": lat}, indent=1))
     if args.write:
         write(args.write, text)
         print("\nwritten to %s" % args.write)
