@@ -138,9 +138,9 @@ def duplicates(state):
 # ---------------------------------------------------------------------------------------------------
 
 # Fields that change on reads (moto records the last use of a key or a role) or with the clock (RDS's
-# latest restorable time), not on writes.
+# latest restorable time, when ECR last evaluated a lifecycle policy), not on writes.
 VOLATILE = {"last_used", "role_last_used", "last_used_date", "LastUsedDate", "LatestRestorableTime",
-            "latest_restorable_time"}
+            "latest_restorable_time", "lastEvaluatedAt"}
 
 
 def full_state(emulator):
