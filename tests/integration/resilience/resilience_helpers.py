@@ -9,8 +9,11 @@ import os
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import botocore.exceptions
 
 PROJECT = Path(__file__).resolve().parents[3]
 
@@ -134,13 +137,96 @@ def duplicates(state):
 # The emulator's full state (moto's /moto-api/data.json), for "check mode changes nothing"
 # ---------------------------------------------------------------------------------------------------
 
-# Fields that change on reads (moto records the last use of a key or a role), not on writes.
-VOLATILE = {"last_used", "role_last_used", "last_used_date", "LastUsedDate"}
+# Fields that change on reads (moto records the last use of a key or a role) or with the clock (RDS's
+# latest restorable time, when ECR last evaluated a lifecycle policy), not on writes.
+VOLATILE = {"last_used", "role_last_used", "last_used_date", "LastUsedDate", "LatestRestorableTime",
+            "latest_restorable_time", "lastEvaluatedAt"}
 
 
 def full_state(emulator):
-    with urllib.request.urlopen(emulator.url + "/moto-api/data.json", timeout=60) as resp:
-        return json.loads(resp.read())
+    """Every record of every model moto holds; or, when moto cannot dump them (its data.json answers 500
+    once an RDS instance exists: DBInstance has write-only properties, see docs/emulator-gaps.md), the
+    answers of a broad sweep of describe calls, in the same {backend: {model: [records]}} shape."""
+    try:
+        with urllib.request.urlopen(emulator.url + "/moto-api/data.json", timeout=60) as resp:
+            return json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        if exc.code != 500:
+            raise
+    return describe_state(emulator)
+
+
+def _call(client, operation, **kwargs):
+    try:
+        answer = getattr(client, operation)(**kwargs)
+    except botocore.exceptions.ClientError as exc:
+        return {"error": exc.response["Error"]["Code"]}
+    answer.pop("ResponseMetadata", None)
+    return answer
+
+
+# (service, list operation, result key, [(detail operation, request key, answer key)]): the describes of
+# describe_state; a detail operation is called once per listed resource.
+DESCRIBES = [
+    ("ec2", "describe_vpcs", "Vpcs", []), ("ec2", "describe_subnets", "Subnets", []),
+    ("ec2", "describe_route_tables", "RouteTables", []), ("ec2", "describe_security_groups", "SecurityGroups", []),
+    ("ec2", "describe_internet_gateways", "InternetGateways", []), ("ec2", "describe_nat_gateways", "NatGateways", []),
+    ("ec2", "describe_addresses", "Addresses", []), ("ec2", "describe_instances", "Reservations", []),
+    ("ec2", "describe_vpc_endpoints", "VpcEndpoints", []), ("ec2", "describe_flow_logs", "FlowLogs", []),
+    ("ec2", "describe_launch_templates", "LaunchTemplates", []), ("ec2", "describe_volumes", "Volumes", []),
+    ("kms", "list_aliases", "Aliases", []),
+    ("kms", "list_keys", "Keys", [("describe_key", "KeyId", "KeyId"), ("get_key_rotation_status", "KeyId", "KeyId"),
+                                  ("list_resource_tags", "KeyId", "KeyId")]),
+    ("s3", "list_buckets", "Buckets", [(op, "Bucket", "Name") for op in (
+        "get_bucket_encryption", "get_bucket_policy", "get_bucket_versioning", "get_bucket_lifecycle_configuration",
+        "get_bucket_logging", "get_bucket_tagging", "get_public_access_block", "get_bucket_ownership_controls")]),
+    ("iam", "list_roles", "Roles", [("list_role_policies", "RoleName", "RoleName"),
+                                    ("list_attached_role_policies", "RoleName", "RoleName"),
+                                    ("list_role_tags", "RoleName", "RoleName")]),
+    ("iam", "list_instance_profiles", "InstanceProfiles", []),
+    ("logs", "describe_log_groups", "logGroups", []),
+    ("ecr", "describe_repositories", "repositories", [("get_lifecycle_policy", "repositoryName", "repositoryName")]),
+    ("ecs", "list_clusters", "clusterArns", []),
+    ("ecs", "list_task_definitions", "taskDefinitionArns", [("describe_task_definition", "taskDefinition", None)]),
+    ("elbv2", "describe_load_balancers", "LoadBalancers", [("describe_listeners", "LoadBalancerArn", "LoadBalancerArn")]),
+    ("elbv2", "describe_target_groups", "TargetGroups", []),
+    ("rds", "describe_db_instances", "DBInstances", []), ("rds", "describe_db_subnet_groups", "DBSubnetGroups", []),
+    ("rds", "describe_db_parameter_groups", "DBParameterGroups", []),
+    ("elasticache", "describe_replication_groups", "ReplicationGroups", []),
+    ("elasticache", "describe_cache_subnet_groups", "CacheSubnetGroups", []),
+    ("secretsmanager", "list_secrets", "SecretList", []),
+    ("cloudwatch", "describe_alarms", "MetricAlarms", []), ("cloudwatch", "list_dashboards", "DashboardEntries", []),
+    ("sns", "list_topics", "Topics", [("get_topic_attributes", "TopicArn", "TopicArn")]),
+    ("sns", "list_subscriptions", "Subscriptions", []),
+    ("acm", "list_certificates", "CertificateSummaryList", []),
+    ("wafv2", "list_web_acls", "WebACLs", []),
+    ("cloudfront", "list_distributions", "DistributionList", []),
+    ("route53", "list_hosted_zones", "HostedZones", []),
+    ("application-autoscaling", "describe_scalable_targets", "ScalableTargets", []),
+    ("application-autoscaling", "describe_scaling_policies", "ScalingPolicies", []),
+]
+_EXTRA_ARGS = {"describe_scalable_targets": {"ServiceNamespace": "ecs"}, "describe_scaling_policies": {"ServiceNamespace": "ecs"},
+               "list_web_acls": {"Scope": "REGIONAL"}}
+
+
+def describe_state(emulator):
+    state = {}
+    for service, operation, key, details in DESCRIBES:
+        client = emulator.client(service)
+        answer = _call(client, operation, **_EXTRA_ARGS.get(operation, {}))
+        items = answer.get(key, answer) if isinstance(answer, dict) else answer
+        records = items if isinstance(items, list) else [items]
+        out = []
+        for item in records:
+            record = {"item": item}
+            for detail, request_key, answer_key in details:
+                value = item if answer_key is None else item.get(answer_key)
+                record[detail] = _call(client, detail, **{request_key: value})
+            if service == "ecs" and operation == "list_clusters":
+                record["services"] = _call(client, "list_services", cluster=item)
+            out.append(record)
+        state.setdefault("describe:" + service, {})[operation] = out
+    return json.loads(json.dumps(state, default=str))
 
 
 def _strip(value):
