@@ -112,9 +112,9 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.s3_names import bucket_name_problems
 
 PAGE = 1000
-BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 REPOSITORY_RE = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 LOG_GROUP_RE = re.compile(r"^[-._/#A-Za-z0-9]{1,512}$")
 
@@ -126,8 +126,11 @@ except NameError:
 
 
 def validate(params):
-    for key, pattern, what in (("buckets", BUCKET_RE, "an S3 bucket name"),
-                               ("repositories", REPOSITORY_RE, "an ECR repository name"),
+    for name in params["buckets"]:
+        problems = bucket_name_problems(name)
+        if problems:
+            return "buckets: %r is not an S3 bucket name: %s" % (name, "; ".join(problems))
+    for key, pattern, what in (("repositories", REPOSITORY_RE, "an ECR repository name"),
                                ("log_groups", LOG_GROUP_RE, "a CloudWatch Logs group name")):
         for name in params[key]:
             if not isinstance(name, str) or not pattern.match(name):
