@@ -189,6 +189,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.s3_names import bucket_name_problems
 from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
@@ -196,7 +197,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     compare_aws_tags,
 )
 
-BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 CACHED_METHODS = ["GET", "HEAD"]
 
 
@@ -210,8 +210,9 @@ def validate(module):
         module.fail_json(msg="name must be 1-128 characters, got %r" % params["name"])
     if params["state"] == "absent":
         return
-    if not params["bucket"] or not BUCKET_RE.match(params["bucket"]) or ".." in params["bucket"]:
-        module.fail_json(msg="bucket must be an S3 bucket name, got %r" % params["bucket"])
+    problems = bucket_name_problems(params["bucket"])
+    if problems:
+        module.fail_json(msg="bucket must be an S3 bucket name, got %r: %s" % (params["bucket"], "; ".join(problems)))
     path = params["origin_path"]
     if path and (not path.startswith("/") or path.endswith("/")):
         module.fail_json(msg="origin_path must start with '/' and not end with '/', got %r" % path)

@@ -329,6 +329,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
+from ansible_collections.mithran.platform.plugins.module_utils.s3_names import bucket_name_problems
 
 MIB = 1024 * 1024
 MIN_PART = 5 * MIB
@@ -1144,9 +1145,9 @@ def validate(module):
     if not os.access(src, os.R_OK | os.X_OK):
         module.fail_json(msg="src %s cannot be read" % src)
     bucket = params["bucket"]
-    if not (3 <= len(bucket) <= 63) or bucket != bucket.lower() or not bucket.replace("-", "").replace(
-            ".", "").isalnum() or not bucket[0].isalnum() or not bucket[-1].isalnum():
-        module.fail_json(msg="bucket %r is not a valid S3 bucket name" % bucket)
+    problems = bucket_name_problems(bucket)
+    if problems:
+        module.fail_json(msg="bucket %r is not a valid S3 bucket name: %s" % (bucket, "; ".join(problems)))
     prefix = params["prefix"] or ""
     if prefix.startswith("/"):
         module.fail_json(msg="prefix %r must not start with /" % prefix)
