@@ -9,39 +9,12 @@ Fixtures:
 
 import json
 import os
-import re
-import socket
 import subprocess
 import sys
-from dataclasses import dataclass, field
-from pathlib import Path
 
-import boto3
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
-EMULATOR = PROJECT / "scripts" / "emulator"
-REGION = "us-west-2"
-
-
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Emulator:
-    port: int
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
-
-    def client(self, service):
-        return boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-        ).client(service, endpoint_url=self.url)
+from harness import EMULATOR, PROJECT, Emulator, Result, _free_port, parse_recap
 
 
 @pytest.fixture
@@ -55,35 +28,6 @@ def emulator():
     finally:
         subprocess.run([sys.executable, str(EMULATOR), "stop", "--port", str(port)], env=env,
                        stdout=subprocess.DEVNULL)
-
-
-@dataclass
-class Result:
-    rc: int
-    output: str
-    stats: dict = field(default_factory=dict)
-
-    def changed(self, host="localhost"):
-        return self.stats.get(host, {}).get("changed")
-
-    def failed(self, host="localhost"):
-        return self.stats.get(host, {}).get("failed")
-
-
-_RECAP = re.compile(r"^(\S+)\s+:\s+((?:\w+=\d+\s*)+)$")
-
-
-def parse_recap(output):
-    stats = {}
-    in_recap = False
-    for line in output.splitlines():
-        if line.startswith("PLAY RECAP"):
-            in_recap = True
-            continue
-        match = _RECAP.match(line.strip()) if in_recap else None
-        if match:
-            stats[match.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(2))}
-    return stats
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EMULATOR, PROJECT, Emulator, Result, _free_port, parse_recap
+from harness import EMULATOR, PROJECT, Emulator, Result, _free_port, parse_recap
 from stack_state import emptied, our_resources
 
 GOOD_TAGS = {"Project": "mithran", "Environment": "local", "CostCenter": "manufacturing-platform", "Owner": "platform-infra"}

@@ -85,11 +85,18 @@ def test_assessment_finds_what_is_really_there(onprem, no_aws):
     assert "**Verdict: NO-GO**" in markdown and "`public.audit_log`" in markdown
 
 
-def test_assessment_is_read_only_and_rerun_changes_nothing(onprem, no_aws):
+def test_assessment_is_read_only_and_rerun_changes_nothing(onprem, no_aws, tmp_path):
+    # Self-contained (its own report directory, both runs here): under pytest-xdist the tests of this
+    # module may run on different workers, so an earlier test's run cannot be counted on.
     before = onprem["pg"].psql("SELECT count(*) FROM pg_class", database="mithran")
-    result = assess(onprem, no_aws)
-    assert result.rc == 0, result
-    assert result.changed == 0, result
+    first = assess(onprem, no_aws, migration_report_dir=str(tmp_path))
+    assert first.rc == 0, first
+    assert first.changed > 0, first  # the reports are written
+    report = (tmp_path / "assessment.json").read_text()
+    second = assess(onprem, no_aws, migration_report_dir=str(tmp_path))
+    assert second.rc == 0, second
+    assert second.changed == 0, second
+    assert (tmp_path / "assessment.json").read_text() == report
     assert onprem["pg"].psql("SELECT count(*) FROM pg_class", database="mithran") == before
 
 
