@@ -24,6 +24,10 @@ deploy: setup emulator-start
 plan: setup
 	$(BIN)/ansible-playbook playbooks/plan.yml -i inventories/$(ENV) --check --diff
 
+# make destroy ENV=dev CONFIRM=dev   (local needs no CONFIRM; add ARGS=--check to list what would go)
+destroy: setup
+	$(BIN)/ansible-playbook playbooks/destroy.yml -i inventories/$(ENV) $(if $(CONFIRM),-e destroy_confirm=$(CONFIRM)) $(ARGS)
+
 test: lint sanity unit molecule integration
 
 lint: setup

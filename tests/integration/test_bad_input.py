@@ -65,10 +65,9 @@ CASES = [
     ("port-above-65535", "security", {"security_app_port": 70000}, "security_app_port is above 65535"),
     ("kms-deletion-window", "security", {"security_kms_deletion_window_days": 3}, "security_kms_deletion_window_days: 3"),
     ("clashing-ports", "ports", {"security_db_port": 8080}, "security_db_port"),
-    # the message names the variable; the alias itself shows as a literal \1 until
-    # roles/security/tasks/validate.yml writes the back-reference with one backslash (reported to the lead)
     ("kms-alias-characters", "security", {"security_kms_keys": [{"alias": "mithran storage", "description": "d",
-                                                                   "service": "storage"}]}, "security_kms_keys: alias"),
+                                                                   "service": "storage"}]},
+     "security_kms_keys: alias mithran storage has characters KMS rejects"),
     # storage: names, lifecycle days, KMS alias
     ("bucket-name", "storage", {"storage_cad_bucket_name": "Mithran_CAD_Files"}, "storage_cad_bucket_name"),
     ("ia-before-30-days", "storage", {"storage_lifecycle_ia_days": 10}, "storage_lifecycle_ia_days: 10"),
