@@ -1,7 +1,7 @@
 """Weeks 3-8 on the local AWS emulator. Bad input is rejected on an emulator of its own and creates nothing;
 the phases run in order in ONE test (so `pytest -n 2` cannot split them across workers), each rerun for
 idempotence: preparation -> migration + DNS cutover -> rollback -> optimization guards -> retirement of
-DMS. Every assertion reads the emulator's state with boto3.
+DMS -> destroy.yml of the environment. Every assertion reads the emulator's state with boto3.
 
 The foundation (network + security roles) is converged once; what other layers own and this work only
 reads (the CAD bucket, the database secrets, the hosted zone) is made here with boto3, as operators or the
@@ -248,8 +248,38 @@ def step_5_optimization_guards_then_retire_dms(env):
     assert again.changed == 0, again
 
 
+def step_6_destroy_removes_what_the_migration_left(env):
+    # After retirement the endpoints, the subnet group, the IAM roles, the AWS side's weighted record and
+    # its health check are still there: destroy.yml removes them with the foundation, and keeps what holds
+    # data or belongs to someone else (the bucket with the migrated files, the hosted zone, the on-premises
+    # record, the secrets operators made).
+    emu = env["emu"]
+    assert emu.client("dms").describe_endpoints()["Endpoints"]
+    assert "aws" in weights(env) and emu.client("route53").list_health_checks()["HealthChecks"]
+
+    result = run_playbook("playbooks/destroy.yml", emu)
+    assert result.rc == 0, result
+    dms = emu.client("dms")
+    assert dms.describe_endpoints()["Endpoints"] == []
+    assert dms.describe_replication_subnet_groups()["ReplicationSubnetGroups"] == []
+    role_names = {r["RoleName"] for r in emu.client("iam").list_roles()["Roles"]}
+    assert not role_names & {"dms-vpc-role", "dms-cloudwatch-logs-role"}, role_names
+    assert set(weights(env)) == {"on-prem"}
+    assert weights(env)["on-prem"]["Weight"] == 100
+    assert emu.client("route53").list_health_checks()["HealthChecks"] == []
+    assert emu.client("route53").get_hosted_zone(Id=env["zone_id"])["HostedZone"]["Name"] == ZONE + "."
+    assert emu.client("ec2").describe_vpcs(Filters=[{"Name": "tag:Project", "Values": ["mithran"]}])["Vpcs"] == []
+    assert emu.client("s3").list_objects_v2(Bucket="mithran-cad-files")["KeyCount"] > 0
+    assert len(emu.client("secretsmanager").list_secrets()["SecretList"]) == 2
+
+    again = run_playbook("playbooks/destroy.yml", emu)
+    assert again.rc == 0, again
+    assert again.changed == 0, again
+
+
 def test_phases_in_order(env):
     step_2_preparation_builds_dms_and_reruns_clean(env)
     step_3_migration_and_cutover_then_rerun_changes_nothing(env)
     step_4_rollback_restores_onprem_and_stops_cdc(env)
     step_5_optimization_guards_then_retire_dms(env)
+    step_6_destroy_removes_what_the_migration_left(env)
