@@ -392,6 +392,7 @@ throughput:
 """
 
 import base64
+import bisect
 import fnmatch
 import hashlib
 import json
@@ -729,7 +730,8 @@ class Migration:
         self.crashed = False
         self.queue_slots = threading.Semaphore(4 * params["workers"])
         self.file_slots = threading.Semaphore(params["workers"])
-        self.pending_uploads = {}
+        self.pending_uploads = None  # listed when the first multipart upload starts
+        self.pending_lock = threading.Lock()
         self.state = state                   # StateFile, or None (no state file, or mode=verify)
         self.state_entries = state.entries if state is not None else {}
         self.trust_mtime = params["trust_mtime"]
@@ -786,12 +788,34 @@ class Migration:
         there (a new or small prefix), no other request is made. Together the ranges cover every key
         under the prefix, objects without a local file included.
         """
-        bounds = [f.key for f in files[LIST_PAGE - 1::LIST_PAGE]]
-        ranges = list(zip([None] + bounds, bounds + [None]))
+        bounds, ranges = self.key_ranges(files)
         objects, exhausted = self.list_range(*ranges[0])
         if exhausted or len(ranges) == 1:
             return objects
         for found, _exhausted in self.pool.map(lambda r: self.list_range(*r), ranges[1:]):
+            objects.update(found)
+        return objects
+
+    @staticmethod
+    def key_ranges(files):
+        bounds = [f.key for f in files[LIST_PAGE - 1::LIST_PAGE]]
+        return bounds, list(zip([None] + bounds, bounds + [None]))
+
+    def relist_objects(self, files, previous):
+        """The listing for the verification pass: the key ranges where this run wrote an object or read
+        one with a HEAD are listed again (in parallel); the others are taken from `previous`, the listing
+        made at the start of this run, which this run's writes cannot have changed there. A no-change rerun
+        whose files were all skipped on their state record lists nothing more."""
+        bounds, ranges = self.key_ranges(files)
+        stale = set()
+        for local in files:
+            if local.outcome == "uploaded" or (local.outcome == "skipped" and not local.by_state):
+                stale.add(bisect.bisect_left(bounds, local.key))
+        if len(stale) == len(ranges):
+            return self.list_objects(files)
+        objects = dict((key, found) for key, found in previous.items()
+                       if bisect.bisect_left(bounds, key) not in stale)
+        for found, _exhausted in self.pool.map(lambda i: self.list_range(*ranges[i]), sorted(stale)):
             objects.update(found)
         return objects
 
@@ -1071,6 +1095,9 @@ class Migration:
 
     def resumable_parts(self, key):
         """part number -> (size, checksum, etag) of the newest unfinished upload of key, and its id."""
+        with self.pending_lock:  # once, before this run creates any upload
+            if self.pending_uploads is None:
+                self.pending_uploads = self.list_pending_uploads()
         for upload in sorted(self.pending_uploads.get(key, []), key=lambda u: u["Initiated"], reverse=True):
             if upload.get("ChecksumAlgorithm") not in (None, self.checksum.algorithm):
                 continue
@@ -1183,8 +1210,6 @@ class Migration:
         threshold = self.params["multipart_threshold"]
         small = [f for f in files if f.size < threshold]
         large = [f for f in files if f.size >= threshold]
-        if large and not self.check_mode:
-            self.pending_uploads = self.list_pending_uploads()
         for local in small:
             found = remote.get(local.key)
             entry = self.state_decision(local, found)
@@ -1560,7 +1585,7 @@ def main():
                 verification = "max_files"
             elif params["verify"]:
                 try:
-                    remote = migration.list_objects(files)
+                    remote = migration.relist_objects(files, remote)
                 except AWS_ERRORS as e:
                     module.fail_json_aws(e, msg="Failed to list s3://%s/%s" % (params["bucket"], migration.prefix))
                 verified = migration.verify_after_upload(files, remote)

@@ -536,7 +536,7 @@ def share(tmp_path):
     return src, content, str(tmp_path / "state" / "cad.json")
 
 
-def test_state_file_rerun_skips_every_file_without_head(run_module, bucket, share, heads):
+def test_state_file_rerun_skips_every_file_without_head(run_module, bucket, share, heads, api_calls):
     src, content, state_file = share
     failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
     assert not failed, result["msg"]
@@ -555,6 +555,7 @@ def test_state_file_rerun_skips_every_file_without_head(run_module, bucket, shar
         assert checksum == stored_checksum("cad/" + rel)
         assert mtime_ns == os.stat(str(src / rel)).st_mtime_ns
     del heads[:]
+    del api_calls[:]
 
     failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
     assert not failed, result["msg"]
@@ -562,6 +563,9 @@ def test_state_file_rerun_skips_every_file_without_head(run_module, bucket, shar
     assert result["verification"] == "passed" and result["verified"] == len(content)
     assert result["state"] == dict(path=state_file, status="loaded", entries=len(content), written=len(content))
     assert heads == []
+    # One listing call (a prefix of 13 keys): the verification pass checks every file against it, as
+    # nothing was written or read with a HEAD in its key range.
+    assert api_calls == ["HeadBucket", "ListObjectsV2"]
     assert versions() == {"cad/" + rel: 1 for rel in content}
 
 
@@ -717,3 +721,25 @@ def test_state_file_inside_src_fails_before_any_api_call(run_module, bucket, sha
     del api_calls[:]
     failed, result = run_module(s3_file_migration, args(src, state_file=str(src / "state.json")))
     assert failed and "must not be inside src" in result["msg"] and api_calls == []
+
+
+def test_state_file_rerun_relists_only_the_ranges_it_wrote(run_module, bucket, tmp_path, monkeypatch, api_calls):
+    """Ranges of 3 local keys: after one changed file, the verification lists its range again only; the
+    other files are checked against the listing made at the start of the run."""
+    monkeypatch.setattr(s3_file_migration, "LIST_PAGE", 3)
+    src = tmp_path / "share"
+    content = make_tree(src, count=12)
+    age(src)
+    state_file = str(tmp_path / "state.json")
+    run_module(s3_file_migration, args(src, state_file=state_file))
+    changed = "models/asm/part-010.step"
+    (src / changed).write_bytes(os.urandom(5))
+    del api_calls[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    assert not failed, result["msg"]
+    assert result["uploaded_files"] == [changed] and result["unchanged_by_state"] == len(content) - 1
+    assert result["verification"] == "passed" and result["verified"] == len(content)
+    put = api_calls.index("PutObject")
+    before, after = api_calls[:put].count("ListObjectsV2"), api_calls[put:].count("ListObjectsV2")
+    assert before >= 4 and 1 <= after <= 2  # 4 ranges listed, then the one range holding the new object
+    assert stored_checksum("cad/" + changed) == crc32((src / changed).read_bytes())
