@@ -35,7 +35,9 @@ description:
     and checks, for every local file, that its object exists with the same size, the ETag seen when this
     run uploaded or checked it (nothing replaced it since), the storage class, and a stored checksum
     equal to the checksum of the local bytes. This costs one listing call per 1000 objects, not one
-    request per object; the key space is listed in ranges of 1000 local keys, in parallel.
+    request per object; the key space is listed in ranges of 1000 local keys, in parallel, and only the
+    ranges in which this run uploaded an object or read one with a HEAD request are listed again (the
+    others are checked against the listing made at the start of the run, which this run did not change).
   - With O(state_file), a rerun skips a file without reading it and without a HEAD request when the listing
     shows the object with the size and ETag recorded by an earlier run (the ETag changes when the object is
     overwritten) and the local file still has the recorded size and modification time (as C(aws s3 sync)
@@ -153,12 +155,12 @@ options:
       - A missing file is normal on the first run. An unreadable or malformed one, or one written for
         another O(bucket), O(prefix), O(src) or O(checksum_algorithm), is ignored with a warning (the run
         then checks objects with HEAD requests, as without a state file) and replaced at the end.
-      - The verification pass of O(mode=upload) checks a file skipped by the state against the new listing:
-        the object still has the recorded size, ETag and storage class. Its checksum is the one S3
-        computed and accepted when it was uploaded (recorded then); the local bytes are not read again
-        unless O(trust_mtime=false).
+      - The verification pass of O(mode=upload) checks that the object of a file skipped by the state still
+        has the recorded size, ETag and storage class in the listing. Its checksum is the one S3 computed
+        and accepted when it was uploaded (recorded then); the local bytes are not read again unless
+        O(trust_mtime=false).
       - The ETag anchors the record to one object version. An overwrite with the very same bytes as a
-        plain single-part PUT without SSE-KMS keeps the ETag (the MD5 of the bytes): the content is still
+        plain single-part PUT without SSE-KMS keeps the ETag (the MD5 of the bytes); the content is still
         right, but a stored checksum it dropped would not be noticed; O(mode=verify) sees it.
       - A file modified less than 2 seconds before it was read is recorded without its modification time
         (a later write within the same timestamp tick would go unnoticed), so it is checked again next run.
@@ -168,7 +170,7 @@ options:
       - With O(state_file), whether an unchanged size and modification time prove that the local file is
         unchanged (the rule of C(aws s3 sync) and rsync), so that the file is not read at all.
       - V(false) reads and checksums every local file and compares it with the recorded checksum (still
-        without a HEAD request when the listing shows the recorded object): it notices a change that kept
+        without a HEAD request when the listing shows the recorded object); it notices a change that kept
         size and modification time (a tool that restores mtimes, a clock set back) at the cost of reading
         the whole tree every run.
       - A file whose size or modification time differs from the record is always read and checked with a
@@ -828,12 +830,17 @@ class Migration:
             request["StartAfter"] = after
         while True:
             page = self.client.list_objects_v2(aws_retry=True, **request)
-            for obj in page.get("Contents", []):
+            contents = page.get("Contents", [])
+            for obj in contents:
                 if upto is not None and obj["Key"] > upto:
                     return found, False
                 found[obj["Key"]] = (obj["Size"], obj.get("ETag"), obj.get("StorageClass") or "STANDARD")
             if not page.get("IsTruncated"):
                 return found, True
+            if upto is not None and contents and contents[-1]["Key"] == upto:
+                # The page ends on the range's last key (the usual case: a range holds LIST_PAGE local
+                # keys): the next page would start beyond it. Not asking for it halves the listing calls.
+                return found, False
             request.pop("StartAfter", None)
             request["ContinuationToken"] = page["NextContinuationToken"]
 
