@@ -230,6 +230,9 @@ def main():
     parser.add_argument("--only", choices=["small", "large"], help="run one tree only")
     parser.add_argument("--repeat", type=int, default=1, help="run each tool this many times, alternating")
     parser.add_argument("--chunksize", type=int, default=8 * MIB, help="our multipart_chunksize")
+    parser.add_argument("--reruns-only", type=int, default=0, metavar="N",
+                        help="fill the bucket once with our module, then alternate N no-change reruns of each tool "
+                             "on it (both list the same bucket; aws s3 sync compares size and mtime)")
     parser.add_argument("--no-rerun", action="store_true",
                         help="skip the no-change reruns (each tool once more on the bucket it just filled)")
     opts = parser.parse_args()
@@ -249,6 +252,27 @@ def main():
     try:
         for kind, (src, files, size) in trees.items():
             if opts.only and kind != opts.only:
+                continue
+            if opts.reruns_only:
+                server.fresh_bucket()
+                if os.path.exists(state_file):
+                    os.unlink(state_file)
+                log("%s: filling the bucket with s3_file_migration (%d files)" % (kind, files))
+                fill = ours_direct(src, "bench/", server, opts.workers, opts.chunksize, state_file=state_file)
+                if fill["rc"] != 0:
+                    log(fill["output"][-3000:])
+                for name, runner in [
+                    ("s3_file_migration (rerun)", lambda: ours_direct(src, "bench/", server, opts.workers,
+                                                                      opts.chunksize, state_file=state_file)),
+                    ("aws s3 sync (rerun)", lambda: aws_sync(src, "bench/", server)),
+                ] * opts.reruns_only:
+                    log("%s: %s" % (kind, name))
+                    run = runner()
+                    if run["rc"] != 0:
+                        log(run["output"][-3000:])
+                    results.append(figures(name, kind, run, files, size, {}))
+                results.append(figures("objects after the reruns", kind, dict(
+                    wall=1, cpu=0, rss=0, server_cpu=0, rc=0), files, size, check_bucket(server, "bench/", files)))
                 continue
             for name, runner in [
                 ("s3_file_migration", lambda p, **kw: ours_direct(src, p, server, opts.workers, opts.chunksize,
