@@ -161,9 +161,11 @@ def run_child(cmd, env, server):
                 server_cpu=server.cpu() - cpu0, rc=proc.returncode, output=text)
 
 
-def ours_direct(src, prefix, server, workers, chunksize=8 * MIB, verify=True):
+def ours_direct(src, prefix, server, workers, chunksize=8 * MIB, verify=True, state_file=None, trust_mtime=True):
     args = dict(src=src, bucket=BUCKET, prefix=prefix, storage_class="STANDARD_IA", workers=workers,
-                verify=verify, endpoint_url=server.url, multipart_chunksize=chunksize)
+                verify=verify, endpoint_url=server.url, multipart_chunksize=chunksize, trust_mtime=trust_mtime)
+    if state_file:
+        args["state_file"] = state_file
     fd, path = tempfile.mkstemp(suffix=".json")
     with os.fdopen(fd, "w") as f:
         json.dump({"ANSIBLE_MODULE_ARGS": args}, f)
@@ -228,6 +230,11 @@ def main():
     parser.add_argument("--only", choices=["small", "large"], help="run one tree only")
     parser.add_argument("--repeat", type=int, default=1, help="run each tool this many times, alternating")
     parser.add_argument("--chunksize", type=int, default=8 * MIB, help="our multipart_chunksize")
+    parser.add_argument("--reruns-only", type=int, default=0, metavar="N",
+                        help="fill the bucket once with our module, then alternate N no-change reruns of each tool "
+                             "on it (both list the same bucket; aws s3 sync compares size and mtime)")
+    parser.add_argument("--no-rerun", action="store_true",
+                        help="skip the no-change reruns (each tool once more on the bucket it just filled)")
     opts = parser.parse_args()
 
     small_count, large_count = (1000, 4) if opts.small else (10000, 20)
@@ -239,25 +246,67 @@ def main():
     server = Server(opts.port)
     server.start()
     results = []
+    # Our module runs as the role runs it: with a state file (written by the first run, used by reruns).
+    state_dir = tempfile.mkdtemp(prefix="mithran-bench-state-")
+    state_file = os.path.join(state_dir, "state.json")
     try:
         for kind, (src, files, size) in trees.items():
             if opts.only and kind != opts.only:
                 continue
+            if opts.reruns_only:
+                server.fresh_bucket()
+                if os.path.exists(state_file):
+                    os.unlink(state_file)
+                log("%s: filling the bucket with s3_file_migration (%d files)" % (kind, files))
+                fill = ours_direct(src, "bench/", server, opts.workers, opts.chunksize, state_file=state_file)
+                if fill["rc"] != 0:
+                    log(fill["output"][-3000:])
+                for name, runner in [
+                    ("s3_file_migration (rerun)", lambda: ours_direct(src, "bench/", server, opts.workers,
+                                                                      opts.chunksize, state_file=state_file)),
+                    ("aws s3 sync (rerun)", lambda: aws_sync(src, "bench/", server)),
+                ] * opts.reruns_only:
+                    log("%s: %s" % (kind, name))
+                    run = runner()
+                    if run["rc"] != 0:
+                        log(run["output"][-3000:])
+                    results.append(figures(name, kind, run, files, size, {}))
+                results.append(figures("objects after the reruns", kind, dict(
+                    wall=1, cpu=0, rss=0, server_cpu=0, rc=0), files, size, check_bucket(server, "bench/", files)))
+                continue
             for name, runner in [
-                ("s3_file_migration", lambda p: ours_direct(src, p, server, opts.workers, opts.chunksize)),
+                ("s3_file_migration", lambda p, **kw: ours_direct(src, p, server, opts.workers, opts.chunksize,
+                                                                  state_file=state_file, **kw)),
                 ("aws s3 sync", lambda p: aws_sync(src, p, server)),
             ] * opts.repeat:
                 server.fresh_bucket()
+                if os.path.exists(state_file):
+                    os.unlink(state_file)
                 log("%s: %s (%d files, %.0f MiB)" % (kind, name, files, size / MIB))
                 run = runner("bench/")
                 if run["rc"] != 0:
                     log(run["output"][-3000:])
                 results.append(figures(name, kind, run, files, size, check_bucket(server, "bench/", files)))
-                if name == "s3_file_migration" and kind == "small" and not any(
-                        r["tool"] == name + " (rerun)" for r in results):
-                    # The no-change rerun: read, checksum and HEAD every file, upload nothing.
-                    rerun = runner("bench/")
-                    results.append(figures(name + " (rerun)", kind, rerun, files, size, {}))
+                if opts.no_rerun:
+                    continue
+                # The no-change rerun: ours lists, finds every file recorded in its state file with the
+                # listed size and ETag, and sends no HEAD; `aws s3 sync` lists and compares size and mtime.
+                log("%s: %s, no-change rerun" % (kind, name))
+                rerun = runner("bench/")
+                if rerun["rc"] != 0:
+                    log(rerun["output"][-3000:])
+                results.append(figures(name + " (rerun)", kind, rerun, files, size, {}))
+                if name == "s3_file_migration" and not any(
+                        r["tool"] == name + " (rerun, no state_file)" and r["tree"] == kind for r in results):
+                    # Once per tree: the rerun of before (read, checksum and HEAD every file), the rerun that
+                    # reads and checksums every file against the state (trust_mtime=false, no HEAD), and
+                    # mode=verify (reads every file, HEADs every object).
+                    for label, extra in (("rerun, no state_file", dict(state_file=None)),
+                                         ("rerun, trust_mtime=false", dict(trust_mtime=False))):
+                        log("%s: %s, %s" % (kind, name, label))
+                        other = ours_direct(src, "bench/", server, opts.workers, opts.chunksize,
+                                            **dict(dict(state_file=state_file), **extra))
+                        results.append(figures("%s (%s)" % (name, label), kind, other, files, size, {}))
                     verify = run_child_verify(src, server, opts.workers)
                     results.append(figures(name + " (mode=verify)", kind, verify, files, size, {}))
             log("server RSS %.0f MiB" % server.rss_mib())
@@ -286,6 +335,7 @@ def main():
         server.reset()
     finally:
         server.stop()
+        shutil.rmtree(state_dir, ignore_errors=True)
 
     report(results, opts)
 
@@ -321,9 +371,20 @@ def report(results, opts):
     for r in results:
         runs.setdefault((r["tool"], r["tree"]), []).append(r)
     print()
-    for kind, metric in (("small", "files_per_s"), ("large", "mib_per_s")):
-        ours, theirs = runs.get(("s3_file_migration", kind)), runs.get(("aws s3 sync", kind))
-        if ours and theirs:
+    for kind, metric, suffix in (("small", "files_per_s", ""), ("large", "mib_per_s", ""),
+                                 ("small", "files_per_s", " (rerun)"), ("large", "mib_per_s", " (rerun)")):
+        ours, theirs = runs.get(("s3_file_migration" + suffix, kind)), runs.get(("aws s3 sync" + suffix, kind))
+        if ours and theirs and suffix:
+            pairs = [a[metric] / b[metric] for a, b in zip(ours, theirs)]
+            print("%s files, no-change rerun (%d runs each): s3_file_migration median %.1f s vs aws s3 sync %.1f s "
+                  "(%.1f vs %.1f %s, %.1f vs %.1f MiB/s of the tree); pairwise ratios %s -> median %.2fx; "
+                  "server CPU %.1f vs %.1f s" % (
+                      kind, len(pairs), median([r["seconds"] for r in ours]), median([r["seconds"] for r in theirs]),
+                      median([r["files_per_s"] for r in ours]), median([r["files_per_s"] for r in theirs]),
+                      "files/s", median([r["mib_per_s"] for r in ours]), median([r["mib_per_s"] for r in theirs]),
+                      ", ".join("%.2f" % x for x in pairs), median(pairs),
+                      median([r["server_cpu_s"] for r in ours]), median([r["server_cpu_s"] for r in theirs])))
+        elif ours and theirs:
             # Runs alternate (ours, theirs, ours, ...): each pair ran under about the same machine load.
             pairs = [a[metric] / b[metric] for a, b in zip(ours, theirs)]
             mine, other = median([r[metric] for r in ours]), median([r[metric] for r in theirs])

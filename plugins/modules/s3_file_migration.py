@@ -35,9 +35,17 @@ description:
     and checks, for every local file, that its object exists with the same size, the ETag seen when this
     run uploaded or checked it (nothing replaced it since), the storage class, and a stored checksum
     equal to the checksum of the local bytes. This costs one listing call per 1000 objects, not one
-    request per object; the key space is listed in ranges of 1000 local keys, in parallel.
+    request per object; the key space is listed in ranges of 1000 local keys, in parallel, and only the
+    ranges in which this run uploaded an object or read one with a HEAD request are listed again (the
+    others are checked against the listing made at the start of the run, which this run did not change).
+  - With O(state_file), a rerun skips a file without reading it and without a HEAD request when the listing
+    shows the object with the size and ETag recorded by an earlier run (the ETag changes when the object is
+    overwritten) and the local file still has the recorded size and modification time (as C(aws s3 sync)
+    decides, but anchored to the ETag). Any other file takes the usual path (read, checksum, HEAD when the
+    size matches). A no-change rerun then costs one listing call per 1000 files. See O(trust_mtime).
   - O(mode=verify) uploads nothing and compares the whole tree independently of any upload; it reads
-    every local file and asks S3 for the stored checksum of every object (one HEAD per object).
+    every local file and asks S3 for the stored checksum of every object (one HEAD per object). It ignores
+    O(state_file).
   - Objects under O(prefix) without a local file (that O(include)/O(exclude) would select) are reported
     as RV(extra); they fail the verification only with O(allow_extra=false). Nothing is ever deleted.
   - In check mode nothing is written; the result lists what would be uploaded.
@@ -132,8 +140,46 @@ options:
     description: The most entries returned in each list of the result (counts are always complete).
     type: int
     default: 1000
+  state_file:
+    description:
+      - A local JSON file recording, per key, what this module left in S3 - the size, the local file's
+        modification time (nanoseconds), the checksum S3 stored (from the upload response or a HEAD), the
+        ETag, the storage class and the KMS key - so that a rerun can skip unchanged files without a HEAD
+        request each (see O(trust_mtime)). It must not be inside O(src); its directory is created (mode
+        0700) when missing.
+      - Written atomically (a temporary file in the same directory, then a rename) at the end of every run
+        in O(mode=upload), also a failed or interrupted one (it then records what completed), and at least
+        every 60 seconds during the upload (so a killed run loses at most the last minute of records).
+        Never written in check mode. Files that failed, were deferred by O(max_files) or failed the
+        verification are not recorded.
+      - A missing file is normal on the first run. An unreadable or malformed one, or one written for
+        another O(bucket), O(prefix), O(src) or O(checksum_algorithm), is ignored with a warning (the run
+        then checks objects with HEAD requests, as without a state file) and replaced at the end.
+      - The verification pass of O(mode=upload) checks that the object of a file skipped by the state still
+        has the recorded size, ETag and storage class in the listing. Its checksum is the one S3 computed
+        and accepted when it was uploaded (recorded then); the local bytes are not read again unless
+        O(trust_mtime=false).
+      - The ETag anchors the record to one object version. An overwrite with the very same bytes as a
+        plain single-part PUT without SSE-KMS keeps the ETag (the MD5 of the bytes); the content is still
+        right, but a stored checksum it dropped would not be noticed; O(mode=verify) sees it.
+      - A file modified less than 2 seconds before it was read is recorded without its modification time
+        (a later write within the same timestamp tick would go unnoticed), so it is checked again next run.
+    type: path
+  trust_mtime:
+    description:
+      - With O(state_file), whether an unchanged size and modification time prove that the local file is
+        unchanged (the rule of C(aws s3 sync) and rsync), so that the file is not read at all.
+      - V(false) reads and checksums every local file and compares it with the recorded checksum (still
+        without a HEAD request when the listing shows the recorded object); it notices a change that kept
+        size and modification time (a tool that restores mtimes, a clock set back) at the cost of reading
+        the whole tree every run.
+      - A file whose size or modification time differs from the record is always read and checked with a
+        HEAD request, whatever this option.
+    type: bool
+    default: true
 notes:
-  - Check mode reads the local files and the object metadata, and uploads nothing.
+  - Check mode reads the local files and the object metadata, and uploads nothing (O(state_file) is read,
+    not written).
   - Needs s3:ListBucket, s3:GetObject (HEAD), s3:PutObject, s3:ListBucketMultipartUploads,
     s3:AbortMultipartUpload and, with O(kms_key_id), kms:DescribeKey, kms:GenerateDataKey and kms:Decrypt.
 extends_documentation_fragment:
@@ -161,6 +207,13 @@ EXAMPLES = r"""
     bucket: mithran-cad-files
     prefix: cad/
   check_mode: true
+
+- name: Rerun quickly - unchanged files are skipped without a request each
+  mithran.platform.s3_file_migration:
+    src: /srv/cad-share
+    bucket: mithran-cad-files
+    prefix: cad/
+    state_file: /var/lib/mithran/file-migration/cad.json
 
 - name: Prove again, later, that the bucket holds the share
   mithran.platform.s3_file_migration:
@@ -204,6 +257,37 @@ unchanged:
   returned: always
   type: int
   sample: 10008
+unchanged_by_state:
+  description:
+    - How many of RV(unchanged) were skipped on their O(state_file) record, without a HEAD request (and,
+      with O(trust_mtime=true), without reading the file).
+  returned: always
+  type: int
+  sample: 10008
+state:
+  description: What happened to O(state_file).
+  returned: always
+  type: dict
+  contains:
+    path:
+      description: The state file, or null when none was used.
+      type: str
+      sample: /var/lib/mithran/file-migration/cad.json
+    status:
+      description:
+        - V(loaded), V(missing) (first run), V(ignored) (unreadable, malformed or written for another
+          bucket, prefix, src or checksum algorithm; a warning says why), V(disabled) (no O(state_file))
+          or V(not_used) (O(mode=verify)).
+      type: str
+      sample: loaded
+    entries:
+      description: The number of records loaded.
+      type: int
+      sample: 10020
+    written:
+      description: The number of records written at the end of the run (0 in check mode).
+      type: int
+      sample: 10020
 remaining:
   description: Files left for a later run because of O(max_files).
   returned: always
@@ -310,10 +394,13 @@ throughput:
 """
 
 import base64
+import bisect
 import fnmatch
 import hashlib
+import json
 import os
 import stat
+import tempfile
 import threading
 import time
 import zlib
@@ -342,6 +429,12 @@ STREAM_MIN = 1 * MIB
 READ_BLOCK = 1 * MIB
 # Keys per ListObjectsV2 page (the most S3 returns), and the size of the key ranges listed in parallel.
 LIST_PAGE = 1000
+# A file modified less than this long before it is read is not recorded with its mtime in the state file.
+RACY_NS = 2 * 10 ** 9
+STATE_VERSION = 1
+# The state file is also written every so often during the upload (at least this many seconds apart), so
+# that a killed run leaves the record of what it completed.
+CHECKPOINT_SECONDS = 60
 
 AWS_ERRORS = ()
 try:
@@ -446,14 +539,20 @@ class Checksum:
 # ---------------------------------------------------------------------------------------------
 
 class LocalFile:
-    __slots__ = ("rel", "path", "size", "key", "checksum", "etag", "read_size", "remote_checksum",
-                 "outcome")
+    __slots__ = ("rel", "path", "size", "key", "mtime_ns", "checksum", "etag", "read_size", "remote_checksum",
+                 "outcome", "read_mtime_ns", "kms_key", "storage_class", "by_state", "record")
 
-    def __init__(self, rel, path, size, key):
+    def __init__(self, rel, path, size, key, mtime_ns=None):
         self.rel = rel
         self.path = path
         self.size = size
         self.key = key
+        self.mtime_ns = mtime_ns     # st_mtime_ns at the scan
+        self.read_mtime_ns = None    # st_mtime_ns of the open file, when it was read (None: too recent)
+        self.kms_key = None          # the object's KMS key (PUT or HEAD response)
+        self.storage_class = None    # the object's storage class (HEAD or what the PUT asked for)
+        self.by_state = False        # skipped by the state file's record (no HEAD)
+        self.record = None           # the state entry this run learnt for the file
         self.checksum = None         # checksum of the bytes read
         self.read_size = None        # the size actually read
         self.remote_checksum = None  # the checksum S3 reported for the object (PUT or HEAD)
@@ -500,13 +599,18 @@ def scan(src, prefix, include, exclude, failures):
             if not stat.S_ISREG(st.st_mode):
                 failures.append((rel, "not a regular file"))
                 continue
-            found.append(LocalFile(rel, entry.path, st.st_size, prefix + rel))
+            found.append(LocalFile(rel, entry.path, st.st_size, prefix + rel, st.st_mtime_ns))
     found.sort(key=lambda f: f.rel)
     return found
 
 
-def open_regular(path):
-    """Open for reading without ever blocking (a FIFO swapped in after the scan) and check it is a file."""
+def open_regular(path, local=None):
+    """Open for reading without ever blocking (a FIFO swapped in after the scan) and check it is a file.
+
+    With local, remember the file's mtime as it is opened (before any byte is read) for the state file,
+    unless it is less than RACY_NS old: a write within the same timestamp tick after our read would then
+    leave size and mtime unchanged, so such a file is never skipped on its mtime (as git's racy entries).
+    """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         st = os.fstat(fd)
@@ -515,6 +619,8 @@ def open_regular(path):
     except BaseException:
         os.close(fd)
         raise
+    if local is not None:
+        local.read_mtime_ns = st.st_mtime_ns if time.time_ns() - st.st_mtime_ns >= RACY_NS else None
     return fd, st.st_size
 
 
@@ -601,7 +707,7 @@ def send_streamed(call, body, **kwargs):
 
 class Migration:
 
-    def __init__(self, module, client, kms_key_arn):
+    def __init__(self, module, client, kms_key_arn, state=None):
         params = module.params
         self.module = module
         self.client = client
@@ -626,7 +732,13 @@ class Migration:
         self.crashed = False
         self.queue_slots = threading.Semaphore(4 * params["workers"])
         self.file_slots = threading.Semaphore(params["workers"])
-        self.pending_uploads = {}
+        self.pending_uploads = None  # listed when the first multipart upload starts
+        self.pending_lock = threading.Lock()
+        self.state = state                   # StateFile, or None (no state file, or mode=verify)
+        self.state_entries = state.entries if state is not None else {}
+        self.trust_mtime = params["trust_mtime"]
+        self.skipped_by_state = 0
+        self.files = []
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -637,6 +749,9 @@ class Migration:
 
     def mark_uploaded(self, local):
         local.outcome = "planned" if self.check_mode else "uploaded"
+        if not self.check_mode:
+            local.record = [local.read_size, local.read_mtime_ns, local.remote_checksum, local.etag,
+                            self.params["storage_class"], local.kms_key or self.kms_key_arn]
         with self.lock:
             self.uploaded.append(local.rel)
             self.uploaded_bytes += local.read_size if local.read_size is not None else local.size
@@ -659,6 +774,7 @@ class Migration:
         return False
 
     def mismatch(self, local, problem, expected, actual):
+        local.record = None  # never recorded as arrived
         with self.lock:
             self.mismatches.append(dict(path=local.rel, key=local.key, problem=problem,
                                         expected=str(expected), actual=str(actual)))
@@ -674,12 +790,34 @@ class Migration:
         there (a new or small prefix), no other request is made. Together the ranges cover every key
         under the prefix, objects without a local file included.
         """
-        bounds = [f.key for f in files[LIST_PAGE - 1::LIST_PAGE]]
-        ranges = list(zip([None] + bounds, bounds + [None]))
+        bounds, ranges = self.key_ranges(files)
         objects, exhausted = self.list_range(*ranges[0])
         if exhausted or len(ranges) == 1:
             return objects
         for found, _exhausted in self.pool.map(lambda r: self.list_range(*r), ranges[1:]):
+            objects.update(found)
+        return objects
+
+    @staticmethod
+    def key_ranges(files):
+        bounds = [f.key for f in files[LIST_PAGE - 1::LIST_PAGE]]
+        return bounds, list(zip([None] + bounds, bounds + [None]))
+
+    def relist_objects(self, files, previous):
+        """The listing for the verification pass: the key ranges where this run wrote an object or read
+        one with a HEAD are listed again (in parallel); the others are taken from `previous`, the listing
+        made at the start of this run, which this run's writes cannot have changed there. A no-change rerun
+        whose files were all skipped on their state record lists nothing more."""
+        bounds, ranges = self.key_ranges(files)
+        stale = set()
+        for local in files:
+            if local.outcome == "uploaded" or (local.outcome == "skipped" and not local.by_state):
+                stale.add(bisect.bisect_left(bounds, local.key))
+        if len(stale) == len(ranges):
+            return self.list_objects(files)
+        objects = dict((key, found) for key, found in previous.items()
+                       if bisect.bisect_left(bounds, key) not in stale)
+        for found, _exhausted in self.pool.map(lambda i: self.list_range(*ranges[i]), sorted(stale)):
             objects.update(found)
         return objects
 
@@ -692,12 +830,17 @@ class Migration:
             request["StartAfter"] = after
         while True:
             page = self.client.list_objects_v2(aws_retry=True, **request)
-            for obj in page.get("Contents", []):
+            contents = page.get("Contents", [])
+            for obj in contents:
                 if upto is not None and obj["Key"] > upto:
                     return found, False
                 found[obj["Key"]] = (obj["Size"], obj.get("ETag"), obj.get("StorageClass") or "STANDARD")
             if not page.get("IsTruncated"):
                 return found, True
+            if upto is not None and contents and contents[-1]["Key"] == upto:
+                # The page ends on the range's last key (the usual case: a range holds LIST_PAGE local
+                # keys): the next page would start beyond it. Not asking for it halves the listing calls.
+                return found, False
             request.pop("StartAfter", None)
             request["ContinuationToken"] = page["NextContinuationToken"]
 
@@ -756,11 +899,73 @@ class Migration:
     def record_stored(self, local, response):
         local.etag = response.get("ETag")
         local.remote_checksum = response.get(self.checksum.param)
+        local.kms_key = response.get("SSEKMSKeyId")
         if local.remote_checksum is None:
             # Not every S3 implementation echoes the stored checksum: ask for it.
             head = self.head(local.key)
             local.etag = head.get("ETag")
             local.remote_checksum = head.get(self.checksum.param)
+            local.kms_key = head.get("SSEKMSKeyId")
+
+    # -- the state file ------------------------------------------------------------------------
+
+    def anchored(self, local, remote):
+        """The state entry of local when the listing shows the very object it records (same size and
+        ETag) with the wanted storage class, recorded with the wanted KMS key; else None."""
+        entry = self.state_entries.get(local.key)
+        if entry is None or remote is None:
+            return None
+        size, _mtime_ns, checksum, etag, storage_class, kms_key = entry
+        if remote[0] != size or remote[1] != etag or remote[2] != storage_class:
+            return None
+        if storage_class != self.params["storage_class"]:
+            return None
+        if self.kms_key_arn and kms_key != self.kms_key_arn:
+            return None
+        return entry
+
+    def skip_by_state(self, local, entry, mtime_ns):
+        """Skipped without a HEAD: the listing shows the object recorded by an earlier run."""
+        local.by_state = True
+        local.read_size = entry[0]
+        local.etag = entry[3]
+        local.remote_checksum = entry[2]
+        local.record = [entry[0], mtime_ns] + list(entry[2:])
+        self.mark_skipped(local)
+        with self.lock:
+            self.skipped_by_state += 1
+
+    def skip_by_head(self, local, head):
+        local.etag = head.get("ETag")
+        local.remote_checksum = head.get(self.checksum.param)
+        local.record = [local.read_size, local.read_mtime_ns, local.remote_checksum, local.etag,
+                        head.get("StorageClass") or "STANDARD", head.get("SSEKMSKeyId")]
+        self.mark_skipped(local)
+
+    def by_content(self, local, entry):
+        """trust_mtime=false: the local bytes just read have the checksum S3 stored for the recorded
+        object (no HEAD needed: the listing showed that very object)."""
+        if entry is not None and local.read_size == entry[0] and same_checksum(entry[2], local.checksum):
+            self.skip_by_state(local, entry, local.read_mtime_ns)
+            return True
+        return False
+
+    def save_state(self):
+        """Write the state file now (atomically); a failure is a warning, the migration stands."""
+        if self.state is None or self.check_mode:
+            return
+        started = time.monotonic()
+        try:
+            self.state.save(self.files)
+        except Exception as e:  # pylint: disable=broad-except
+            self.module.warn("state_file %s could not be written: %s" % (self.state.path, e))
+        # A huge tree makes a big file: never spend more than ~10% of the time writing it.
+        self.state.interval = max(CHECKPOINT_SECONDS, 10 * (time.monotonic() - started))
+        self.state.last_save = time.monotonic()
+
+    def maybe_checkpoint(self):
+        if self.state is not None and time.monotonic() - self.state.last_save >= self.state.interval:
+            self.save_state()
 
     # -- the pool ------------------------------------------------------------------------------
 
@@ -813,9 +1018,9 @@ class Migration:
 
     # -- one small file (a pool task) ----------------------------------------------------------
 
-    def small_file(self, local, remote):
+    def small_file(self, local, remote, entry=None):
         try:
-            fd, size = open_regular(local.path)
+            fd, size = open_regular(local.path, local)
         except OSError as e:
             self.fail_file(local, str(e))
             return
@@ -828,11 +1033,11 @@ class Migration:
                 local.checksum = self.checksum.encode_part(self.checksum.stream(body))
             local.read_size = len(body)
             if remote is not None and remote[0] == local.read_size:
+                if self.by_content(local, entry):
+                    return
                 head = self.head_or_none(local.key)
                 if head is not None and self.remote_differs(local, head) is None:
-                    local.etag = head.get("ETag")
-                    local.remote_checksum = head.get(self.checksum.param)
-                    self.mark_skipped(local)
+                    self.skip_by_head(local, head)
                     return
             if not self.take_slot(local):
                 return
@@ -859,10 +1064,10 @@ class Migration:
         return [self.checksum.stream(FileSlice(fd, offset, min(chunk, size - offset)))
                 for offset in range(0, size, chunk)]
 
-    def large_file(self, local, remote):
+    def large_file(self, local, remote, entry=None):
         """Holds a file slot (taken by upload()) until the file is skipped, failed or completed."""
         try:
-            fd, size = open_regular(local.path)
+            fd, size = open_regular(local.path, local)
         except OSError as e:
             self.fail_file(local, str(e))
             self.file_slots.release()
@@ -873,11 +1078,11 @@ class Migration:
             chunk = self.part_size(size)
             if remote is not None and remote[0] == size:
                 local.checksum = self.checksum.multipart(self.file_checksum(fd, size, chunk))
+                if self.by_content(local, entry):
+                    return
                 head = self.head_or_none(local.key)
                 if head is not None and self.remote_differs(local, head) is None:
-                    local.etag = head.get("ETag")
-                    local.remote_checksum = head.get(self.checksum.param)
-                    self.mark_skipped(local)
+                    self.skip_by_head(local, head)
                     return
             if not self.take_slot(local):
                 return
@@ -897,6 +1102,9 @@ class Migration:
 
     def resumable_parts(self, key):
         """part number -> (size, checksum, etag) of the newest unfinished upload of key, and its id."""
+        with self.pending_lock:  # once, before this run creates any upload
+            if self.pending_uploads is None:
+                self.pending_uploads = self.list_pending_uploads()
         for upload in sorted(self.pending_uploads.get(key, []), key=lambda u: u["Initiated"], reverse=True):
             if upload.get("ChecksumAlgorithm") not in (None, self.checksum.algorithm):
                 continue
@@ -1009,16 +1217,36 @@ class Migration:
         threshold = self.params["multipart_threshold"]
         small = [f for f in files if f.size < threshold]
         large = [f for f in files if f.size >= threshold]
-        if large and not self.check_mode:
-            self.pending_uploads = self.list_pending_uploads()
         for local in small:
-            self.submit(self.small_file, local, remote.get(local.key))
+            found = remote.get(local.key)
+            entry = self.state_decision(local, found)
+            if entry is not True:
+                self.submit(self.small_file, local, found, entry)
+            self.maybe_checkpoint()
         for local in large:
-            self.acquire_file_slot()
-            self.submit(self.large_file, local, remote.get(local.key))
+            found = remote.get(local.key)
+            entry = self.state_decision(local, found)
+            if entry is not True:
+                self.acquire_file_slot()
+                self.submit(self.large_file, local, found, entry)
+            self.maybe_checkpoint()
         self.wait_all()
         if not self.check_mode and self.pending_uploads:
             self.abort_stale_uploads(set(f.key for f in large if f.outcome == "uploaded"))
+
+    def state_decision(self, local, found):
+        """True when the file is skipped by its state entry alone (same size and mtime as recorded, the
+        listing shows the recorded object); else the entry the task may compare the local checksum with
+        (trust_mtime=false), or None (today's path: HEAD when the size matches)."""
+        entry = self.anchored(local, found)
+        if entry is None:
+            return None
+        if not self.trust_mtime:
+            return entry
+        if entry[1] is not None and entry[0] == local.size and entry[1] == local.mtime_ns:
+            self.skip_by_state(local, entry, local.mtime_ns)
+            return True
+        return None
 
     def verify_after_upload(self, files, remote):
         """Listing + what this run saw: no request per object."""
@@ -1034,6 +1262,13 @@ class Migration:
                 self.mismatch(local, "size", local.read_size, found[0])
             elif found[1] != local.etag:
                 self.mismatch(local, "replaced", local.etag, found[1])
+            elif local.checksum is None and local.by_state:
+                # Skipped on its size and mtime: the recorded checksum is the one S3 computed and
+                # accepted on upload, for this very object (same ETag); the local bytes were not read.
+                if found[2] != wanted:
+                    self.mismatch(local, "storage_class", wanted, found[2])
+                else:
+                    verified += 1
             elif not same_checksum(local.remote_checksum, local.checksum):
                 self.mismatch(local, "checksum", local.checksum, local.remote_checksum)
             elif found[2] != wanted:
@@ -1048,7 +1283,7 @@ class Migration:
             self.mismatch(local, "missing", local.key, None)
             return False
         try:
-            fd, size = open_regular(local.path)
+            fd, size = open_regular(local.path, local)
             try:
                 local.read_size = size
                 if size < STREAM_MIN:
@@ -1099,6 +1334,90 @@ class Migration:
             if key not in local_keys and not key.endswith("/")
             and selected(key[len(self.prefix):], include, exclude)
         )
+
+
+class StateFile:
+    """The local record of what earlier runs left in S3: key -> [size, local mtime_ns, stored checksum,
+    ETag, storage class, KMS key]. Only a cache: a missing, unreadable or foreign one is ignored."""
+
+    FIELDS = ("bucket", "prefix", "src", "checksum_algorithm")
+
+    def __init__(self, module, path, src, bucket, prefix, algorithm):
+        self.module = module
+        self.path = path
+        self.header = dict(version=STATE_VERSION, bucket=bucket, prefix=prefix, src=os.path.realpath(src),
+                           checksum_algorithm=algorithm)
+        self.entries = {}
+        self.status = "missing"
+        self.written = 0
+        self.interval = CHECKPOINT_SECONDS
+        self.last_save = time.monotonic()
+
+    def ignore(self, why):
+        self.status = "ignored"
+        self.entries = {}
+        self.module.warn("state_file %s is ignored (%s): every file whose object has its size is checked with "
+                         "a HEAD request this run, and the file is written again at the end" % (self.path, why))
+
+    def load(self):
+        try:
+            with open(self.path, "rb") as f:
+                data = json.loads(f.read().decode("utf-8"))
+        except FileNotFoundError:
+            self.status = "missing"
+            return
+        except (OSError, ValueError) as e:
+            self.ignore("cannot be read: %s" % e)
+            return
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            self.ignore("not a version %d state file of s3_file_migration" % STATE_VERSION)
+            return
+        for field in self.FIELDS:
+            if data.get(field) != self.header[field]:
+                self.ignore("it records %s %r, this run has %r" % (field, data.get(field), self.header[field]))
+                return
+        objects = data.get("objects")
+        if not isinstance(objects, dict) or not all(valid_entry(e) for e in objects.values()):
+            self.ignore("its objects are malformed")
+            return
+        self.entries = objects
+        self.status = "loaded"
+
+    def save(self, files):
+        """Atomically: a temporary file in the same directory, fsync, os.replace."""
+        objects = {}
+        for local in files:
+            record = local.record
+            if record is not None:
+                objects[local.key] = record
+            elif local.outcome is None and local.key in self.entries:
+                objects[local.key] = self.entries[local.key]  # not reached (yet) by this run
+        directory = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(directory):
+            os.makedirs(directory, mode=0o700)
+        fd, temp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(self.path) + ".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as f:
+                json.dump(dict(self.header, objects=objects), f, separators=(",", ":"), sort_keys=True)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+            raise
+        self.written = len(objects)
+
+
+def valid_entry(entry):
+    if not isinstance(entry, list) or len(entry) != 6:
+        return False
+    size, mtime_ns, checksum, etag, storage_class, kms_key = entry
+    return (isinstance(size, int) and size >= 0 and (mtime_ns is None or isinstance(mtime_ns, int))
+            and isinstance(checksum, str) and isinstance(etag, str) and isinstance(storage_class, str)
+            and (kms_key is None or isinstance(kms_key, str)))
 
 
 def same_checksum(remote, local):
@@ -1167,6 +1486,14 @@ def validate(module):
         for pattern in params[option]:
             if not pattern:
                 module.fail_json(msg="%s must not contain an empty pattern" % option)
+    state_file = params["state_file"]
+    if state_file:
+        if os.path.isdir(state_file):
+            module.fail_json(msg="state_file %s is a directory" % state_file)
+        real_src = os.path.join(os.path.realpath(src), "")
+        if os.path.realpath(state_file).startswith(real_src):
+            module.fail_json(msg="state_file %s must not be inside src %s (it would be migrated too)"
+                             % (state_file, src))
 
 
 def resolve_kms_key(module):
@@ -1212,6 +1539,8 @@ def main():
         max_files=dict(type="int", default=0),
         allow_extra=dict(type="bool", default=True),
         report_limit=dict(type="int", default=1000),
+        state_file=dict(type="path"),
+        trust_mtime=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     validate(module)
@@ -1225,10 +1554,16 @@ def main():
     check_bucket(module, client)
     kms_key_arn = resolve_kms_key(module)
 
-    migration = Migration(module, client, kms_key_arn)
+    state = None
+    if params["state_file"] and params["mode"] == "upload":
+        state = StateFile(module, params["state_file"], params["src"], params["bucket"],
+                          normalize_prefix(params["prefix"]), params["checksum_algorithm"])
+        state.load()
+    migration = Migration(module, client, kms_key_arn, state)
     scan_failures = []
     files = scan(params["src"], migration.prefix, params["include"], params["exclude"], scan_failures)
     migration.failures.extend(scan_failures)
+    migration.files = files
 
     verified = 0
     verification = "disabled"
@@ -1257,7 +1592,7 @@ def main():
                 verification = "max_files"
             elif params["verify"]:
                 try:
-                    remote = migration.list_objects(files)
+                    remote = migration.relist_objects(files, remote)
                 except AWS_ERRORS as e:
                     module.fail_json_aws(e, msg="Failed to list s3://%s/%s" % (params["bucket"], migration.prefix))
                 verified = migration.verify_after_upload(files, remote)
@@ -1265,6 +1600,8 @@ def main():
             verify_seconds = time.monotonic() - verify_started
     finally:
         migration.pool.shutdown(wait=True)
+        # Also after an error or an interruption: the record of what this run completed.
+        migration.save_state()
 
     extra = migration.extra_keys(files, remote) if verification == "done" else []
     if verification == "done":
@@ -1284,6 +1621,14 @@ def main():
         uploaded_bytes=migration.uploaded_bytes,
         uploaded_files=sorted(migration.uploaded)[:limit],
         unchanged=migration.skipped,
+        unchanged_by_state=migration.skipped_by_state,
+        state=dict(
+            path=params["state_file"] if state is not None else None,
+            status=state.status if state is not None else (
+                "not_used" if params["state_file"] else "disabled"),
+            entries=len(state.entries) if state is not None else 0,
+            written=state.written if state is not None else 0,
+        ),
         remaining=migration.deferred,
         failed_files=[dict(path=p, error=e) for p, e in failures[:limit]],
         failed_count=len(failures),

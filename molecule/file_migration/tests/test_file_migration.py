@@ -17,6 +17,7 @@ from rerun_output import converge_output
 EPHEMERAL = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
 SHARE = EPHEMERAL / "cad-share"
 REPORT = EPHEMERAL / "file-migration.json"
+STATE_DIR = EPHEMERAL / "state"
 MIB = 1024 * 1024
 
 
@@ -110,6 +111,22 @@ def test_the_report_of_the_last_run(target):
     assert int(report["files"]) == len(local_files())
     assert int(report["uploaded"]) == 0 and int(report["unchanged"]) == len(local_files())
     assert int(report["failed_count"]) == 0 and int(report["mismatch_count"]) == 0
+
+
+def test_the_state_file_records_what_the_bucket_holds(s3, target, storage_key_arn):
+    """One state file for the bucket and prefix; each record is the object as the emulator holds it."""
+    bucket, prefix = target
+    assert [p.name for p in STATE_DIR.iterdir()] == ["%s-%s.json" % (bucket, prefix.strip("/"))]
+    state = json.loads((STATE_DIR / ("%s-%s.json" % (bucket, prefix.strip("/")))).read_text())
+    assert (state["bucket"], state["prefix"]) == target
+    files = local_files()
+    assert set(state["objects"]) == set(prefix + rel for rel in files)
+    for rel, path in files.items():
+        size, mtime_ns, checksum, etag, storage_class, kms_key = state["objects"][prefix + rel]
+        head = s3.head_object(Bucket=bucket, Key=prefix + rel, ChecksumMode="ENABLED")
+        assert (size, checksum, etag, storage_class, kms_key) == (
+            head["ContentLength"], head["ChecksumCRC32"], head["ETag"], "STANDARD_IA", storage_key_arn)
+        assert size == path.stat().st_size and mtime_ns in (None, path.stat().st_mtime_ns)
 
 
 def test_a_changed_file_is_sent_again_on_a_later_converge(s3, target):

@@ -490,3 +490,258 @@ def test_parallel_range_listing_sees_every_object(run_module, bucket, tmp_path, 
     assert result["extra"] == sorted(strays) and result["verified"] == len(content)
     # 4 ranges, most of them two pages long: more than one listing call per pass
     assert api_calls.count("ListObjectsV2") > 8
+
+
+# ---------------------------------------------------------------------------------------------
+# state_file: reruns without a HEAD per file
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def heads(monkeypatch):
+    """HeadObject calls of the module's own S3 client, counted by a botocore event hook on that client."""
+    from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+    seen = []
+    real_client = AnsibleAWSModule.client
+
+    def client(self, service, *a, **kw):
+        conn = real_client(self, service, *a, **kw)
+        if service == "s3":
+            conn.meta.events.register("before-parameter-build.s3.HeadObject", lambda params, **_: seen.append(params["Key"]))
+        return conn
+
+    monkeypatch.setattr(AnsibleAWSModule, "client", client)
+    return seen
+
+
+def age(root, seconds=3600):
+    """Every file last modified `seconds` ago (files younger than 2 s are never recorded with their mtime)."""
+    when = time.time() - seconds
+    for dirpath, _dirs, names in os.walk(str(root)):
+        for name in names:
+            os.utime(os.path.join(dirpath, name), (when, when))
+
+
+def warnings_now():
+    from ansible.module_utils.common.warnings import get_warning_messages
+    return list(get_warning_messages())
+
+
+@pytest.fixture
+def share(tmp_path):
+    src = tmp_path / "share"
+    src.mkdir()
+    content = make_tree(src, large=[11 * MIB])
+    age(src)
+    return src, content, str(tmp_path / "state" / "cad.json")
+
+
+def test_state_file_rerun_skips_every_file_without_head(run_module, bucket, share, heads, api_calls):
+    src, content, state_file = share
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    assert not failed, result["msg"]
+    assert result["uploaded"] == len(content) and result["state"]["status"] == "missing"
+    # A new prefix: nothing to HEAD, but moto does not echo the checksum of a completed multipart upload
+    assert heads == ["cad/archive/big-0.bin"]
+    state = json.loads(open(state_file).read())
+    assert state["bucket"] == BUCKET and state["prefix"] == "cad/" and set(state["objects"]) == set(
+        "cad/" + rel for rel in content)
+    listed = objects()
+    for rel, data in content.items():
+        size, mtime_ns, checksum, etag, storage_class, _kms = state["objects"]["cad/" + rel]
+        # The record is what S3 holds: its stored checksum, its ETag.
+        assert (size, checksum, etag, storage_class) == (len(data), crc32(data), listed["cad/" + rel]["ETag"],
+                                                           "STANDARD_IA")
+        assert checksum == stored_checksum("cad/" + rel)
+        assert mtime_ns == os.stat(str(src / rel)).st_mtime_ns
+    del heads[:]
+    del api_calls[:]
+
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    assert not failed, result["msg"]
+    assert not result["changed"] and result["unchanged"] == result["unchanged_by_state"] == len(content)
+    assert result["verification"] == "passed" and result["verified"] == len(content)
+    assert result["state"] == dict(path=state_file, status="loaded", entries=len(content), written=len(content))
+    assert heads == []
+    # One listing call (a prefix of 13 keys): the verification pass checks every file against it, as
+    # nothing was written or read with a HEAD in its key range.
+    assert api_calls == ["HeadBucket", "ListObjectsV2"]
+    assert versions() == {"cad/" + rel: 1 for rel in content}
+
+
+def test_state_file_touched_file_is_checked_with_head_again(run_module, bucket, share, heads):
+    src, content, state_file = share
+    run_module(s3_file_migration, args(src, state_file=state_file))
+    touched = "drawings/part-003.dwg"
+    later = time.time() - 600
+    os.utime(str(src / touched), (later, later))  # same bytes, new mtime
+    del heads[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    assert not failed, result["msg"]
+    assert heads == ["cad/" + touched]
+    assert result["uploaded"] == 0 and result["unchanged"] == len(content)
+    assert result["unchanged_by_state"] == len(content) - 1
+    assert versions() == {"cad/" + rel: 1 for rel in content}
+    # The new mtime was recorded: the next rerun needs no HEAD at all.
+    assert json.loads(open(state_file).read())["objects"]["cad/" + touched][1] == os.stat(
+        str(src / touched)).st_mtime_ns
+    del heads[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    assert not failed and heads == [] and result["unchanged_by_state"] == len(content)
+
+
+def test_state_file_object_overwritten_in_s3_is_sent_again(run_module, bucket, share, heads):
+    src, content, state_file = share
+    run_module(s3_file_migration, args(src, state_file=state_file))
+    rel = "models/asm/part-004.step"
+    # Someone else writes other bytes of the same size, with a checksum and the same storage class.
+    s3().put_object(Bucket=BUCKET, Key="cad/" + rel, Body=os.urandom(len(content[rel])), StorageClass="STANDARD_IA",
+                    ChecksumAlgorithm="CRC32")
+    del heads[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    assert not failed, result["msg"]
+    assert result["uploaded_files"] == [rel] and result["unchanged_by_state"] == len(content) - 1
+    assert heads == ["cad/" + rel]  # the new ETag sent it down the HEAD + checksum path
+    assert stored_checksum("cad/" + rel) == crc32(content[rel])
+    assert versions()["cad/" + rel] == 3
+    assert result["verification"] == "passed"
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "other_bucket", "bad_entry"])
+def test_state_file_corrupt_or_foreign_is_ignored_with_a_warning(run_module, bucket, share, heads, damage):
+    src, content, state_file = share
+    run_module(s3_file_migration, args(src, state_file=state_file))
+    state = json.loads(open(state_file).read())
+    if damage == "corrupt":
+        with open(state_file, "w") as f:
+            f.write('{"version": 1, "objects": {"cad/x": [1, 2')
+    elif damage == "other_bucket":
+        state["bucket"] = "another-bucket"
+        with open(state_file, "w") as f:
+            json.dump(state, f)
+    else:
+        state["objects"]["cad/drawings/part-001.dwg"] = [1, "yesterday", None, None, None, None]
+        with open(state_file, "w") as f:
+            json.dump(state, f)
+    del heads[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    assert not failed, result["msg"]
+    assert result["state"]["status"] == "ignored" and result["unchanged_by_state"] == 0
+    assert any(state_file in w and "ignored" in w for w in warnings_now())
+    # Today's path: a HEAD per object, nothing re-sent, and a good state file written in its place.
+    assert sorted(heads) == sorted("cad/" + rel for rel in content)
+    assert result["uploaded"] == 0 and versions() == {"cad/" + rel: 1 for rel in content}
+    assert json.loads(open(state_file).read())["bucket"] == BUCKET
+    del heads[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    assert not failed and heads == [] and result["unchanged_by_state"] == len(content)
+
+
+def test_state_file_check_mode_writes_nothing(run_module, bucket, share, heads):
+    src, content, state_file = share
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file), check_mode=True)
+    assert not failed, result["msg"]
+    assert not os.path.exists(state_file) and not os.path.exists(os.path.dirname(state_file))
+    assert result["state"]["written"] == 0 and objects() == {}
+
+    run_module(s3_file_migration, args(src, state_file=state_file))
+    before = open(state_file, "rb").read(), os.stat(state_file).st_mtime_ns
+    (src / "drawings" / "part-001.dwg").write_bytes(b"changed")
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file), check_mode=True)
+    assert not failed and result["uploaded_files"] == ["drawings/part-001.dwg"]
+    assert result["unchanged_by_state"] == len(content) - 1
+    assert (open(state_file, "rb").read(), os.stat(state_file).st_mtime_ns) == before
+    assert sorted(os.listdir(os.path.dirname(state_file))) == ["cad.json"]  # no temporary file left
+
+
+def test_state_file_trust_mtime_false_reads_every_file_still_no_head(run_module, bucket, share, heads):
+    src, content, state_file = share
+    run_module(s3_file_migration, args(src, state_file=state_file))
+    # Other bytes of the same size, and the mtime put back: only reading the file can tell.
+    rel = "drawings/part-005.dwg"
+    st = os.stat(str(src / rel))
+    new = os.urandom(st.st_size)
+    (src / rel).write_bytes(new)
+    os.utime(str(src / rel), ns=(st.st_atime_ns, st.st_mtime_ns))
+    del heads[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    # The documented trade-off of trust_mtime=true (like aws s3 sync): not noticed.
+    assert not failed and result["uploaded"] == 0 and heads == []
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file, trust_mtime=False))
+    assert not failed, result["msg"]
+    assert result["uploaded_files"] == [rel] and result["unchanged_by_state"] == len(content) - 1
+    assert heads == ["cad/" + rel]
+    assert stored_checksum("cad/" + rel) == crc32(new)
+
+
+def test_state_file_records_what_an_interrupted_run_completed(run_module, bucket, share, heads, monkeypatch):
+    src, content, state_file = share
+    real_call = botocore.client.BaseClient._make_api_call
+    puts = []
+
+    class Crash(BaseException):
+        pass
+
+    def crashing_call(self, operation, params):
+        if operation == "PutObject":
+            if len(puts) >= 5:
+                raise Crash()
+            puts.append(params["Key"])
+        return real_call(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", crashing_call)
+    with pytest.raises(Crash):
+        run_module(s3_file_migration, args(src, workers=1, state_file=state_file))
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", real_call)
+    # The 5 small files sent, and the multipart file (its parts are no PutObject): exactly what arrived.
+    recorded = json.loads(open(state_file).read())["objects"]
+    assert sorted(recorded) == sorted(objects()) == sorted(puts + ["cad/archive/big-0.bin"])
+    for key, entry in recorded.items():
+        assert entry[2] == stored_checksum(key)
+    del heads[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    assert not failed, result["msg"]
+    assert result["unchanged_by_state"] == 6 and result["uploaded"] == len(content) - 6
+    assert heads == [] and set(versions().values()) == {1}
+
+
+def test_verify_mode_ignores_the_state_file(run_module, bucket, share, heads):
+    src, content, state_file = share
+    run_module(s3_file_migration, args(src, state_file=state_file))
+    before = open(state_file, "rb").read()
+    del heads[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file, mode="verify"))
+    assert not failed and result["verified"] == len(content) and result["state"]["status"] == "not_used"
+    assert sorted(heads) == sorted("cad/" + rel for rel in content)
+    assert open(state_file, "rb").read() == before
+
+
+def test_state_file_inside_src_fails_before_any_api_call(run_module, bucket, share, api_calls):
+    src, _content, _state_file = share
+    del api_calls[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=str(src / "state.json")))
+    assert failed and "must not be inside src" in result["msg"] and api_calls == []
+
+
+def test_state_file_rerun_relists_only_the_ranges_it_wrote(run_module, bucket, tmp_path, monkeypatch, api_calls):
+    """Ranges of 3 local keys: after one changed file, the verification lists its range again only; the
+    other files are checked against the listing made at the start of the run."""
+    monkeypatch.setattr(s3_file_migration, "LIST_PAGE", 3)
+    src = tmp_path / "share"
+    content = make_tree(src, count=12)
+    age(src)
+    state_file = str(tmp_path / "state.json")
+    run_module(s3_file_migration, args(src, state_file=state_file))
+    changed = "models/asm/part-010.step"
+    (src / changed).write_bytes(os.urandom(5))
+    del api_calls[:]
+    failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
+    assert not failed, result["msg"]
+    assert result["uploaded_files"] == [changed] and result["unchanged_by_state"] == len(content) - 1
+    assert result["verification"] == "passed" and result["verified"] == len(content)
+    put = api_calls.index("PutObject")
+    before, after = api_calls[:put].count("ListObjectsV2"), api_calls[put:].count("ListObjectsV2")
+    # 12 keys cut into 5 ranges (the last one after the last local key), one call each: a page ending on
+    # a range's last key needs no next page. Then the verification lists the one range it wrote in.
+    assert (before, after) == (5, 1)
+    assert stored_checksum("cad/" + changed) == crc32((src / changed).read_bytes())
