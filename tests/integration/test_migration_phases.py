@@ -15,7 +15,6 @@ import pytest
 
 from migration_helpers import (
     PORT_BASE,
-    ROOT,
     Emulator,
     fill_cad_share,
     run_playbook,
@@ -24,8 +23,6 @@ from migration_helpers import (
 
 ZONE = "local.mithran.example.com"
 RECORD = "app.%s." % ZONE
-FILE_MIGRATION = (ROOT / "plugins" / "modules" / "s3_file_migration.py").exists() and \
-    (ROOT / "roles" / "file_migration" / "tasks" / "main.yml").exists()
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +45,7 @@ def env(tmp_path_factory):
         yield {"emu": emu, "zone_id": zone["Id"], "reports": reports, "vars": {
             "dms_migration_source_secret_arn": source, "dms_migration_target_secret_arn": target,
             "file_migration_src": str(share), "migration_report_dir": str(reports),
-            "migration_file_migration_enabled": FILE_MIGRATION}}
+            "file_migration_state_dir": str(tmp_path_factory.mktemp("file-migration-state"))}}
     finally:
         emu.stop()
 
@@ -184,13 +181,12 @@ def step_3_migration_and_cutover_then_rerun_changes_nothing(env):
     assert checks[0]["HealthCheckConfig"]["ResourcePath"] == "/health"
     assert "HealthCheckId" not in records["on-prem"]
 
-    if FILE_MIGRATION:
-        s3 = env["emu"].client("s3")
-        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="mithran-cad-files", Prefix="cad/")["Contents"]]
-        files = [k for k in keys if not k.endswith("/")]
-        assert len(files) == 15
-        head = s3.head_object(Bucket="mithran-cad-files", Key=files[0], ChecksumMode="ENABLED")
-        assert head["StorageClass"] == "STANDARD_IA"
+    s3 = env["emu"].client("s3")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="mithran-cad-files", Prefix="cad/")["Contents"]]
+    files = [k for k in keys if not k.endswith("/")]
+    assert len(files) == 15
+    head = s3.head_object(Bucket="mithran-cad-files", Key=files[0], ChecksumMode="ENABLED")
+    assert head["StorageClass"] == "STANDARD_IA"
 
     again = play(env, "week-5-6-migration")
     assert again.rc == 0, again
