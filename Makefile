@@ -44,7 +44,7 @@ molecule: setup system-deps
 	scripts/run-molecule
 
 integration: setup system-deps
-	$(BIN)/pytest -n 2 tests/integration
+	$(BIN)/pytest -n 2 --durations=15 tests/integration
 
 bench: setup system-deps
 	scripts/bench
