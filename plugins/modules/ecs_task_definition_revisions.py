@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: ecs_task_definition_revisions
-short_description: Deregister the ACTIVE revisions of ECS task definition families, keeping the newest N
+short_description: Deregister ACTIVE ECS task definition revisions, all but the newest N or the duplicates of one
 version_added: 0.1.0
 description:
   - Lists the ACTIVE revisions of each family (ListTaskDefinitions) and deregisters all but the newest
@@ -18,19 +18,32 @@ description:
   - With O(keep=0) (the default) every revision is deregistered, which is what tearing an environment
     down needs. M(community.aws.ecs_taskdefinition) deregisters one revision per call and needs its
     number.
+  - With O(duplicates_of), deregisters the other ACTIVE revisions of each given revision's family that are
+    identical to it (same container definitions, cpu, memory, roles, network mode, volumes, runtime
+    platform, tags, ...; only the revision number and registration metadata differ). RegisterTaskDefinition
+    has no idempotency token; when its answer is lost, the retry (botocore's or the module's) registers the
+    same definition again, and M(community.aws.ecs_taskdefinition) returns the last one. The given
+    revision always stays.
   - Deregistered revisions stay visible as INACTIVE, as AWS keeps them; a rerun changes nothing.
 author:
   - Mithran platform team (@mithran-platform)
 options:
   families:
-    description: The task definition families.
+    description:
+      - The task definition families.
+      - Exactly one of O(families) and O(duplicates_of) is required.
     type: list
     elements: str
-    required: true
   keep:
-    description: How many of the newest ACTIVE revisions of each family stay registered.
+    description: How many of the newest ACTIVE revisions of each family stay registered (with O(families)).
     type: int
     default: 0
+  duplicates_of:
+    description:
+      - Task definition ARNs (C(arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>)) whose
+        identical ACTIVE revisions are deregistered. An empty list changes nothing.
+    type: list
+    elements: str
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -46,6 +59,10 @@ EXAMPLES = r"""
   mithran.platform.ecs_task_definition_revisions:
     families: [mithran-frontend, mithran-backend]
     keep: 5
+
+- name: Deregister the identical revisions a lost registration answer left
+  mithran.platform.ecs_task_definition_revisions:
+    duplicates_of: "{{ registered.results | map(attribute='taskdefinition.taskDefinitionArn') | list }}"
 """
 
 RETURN = r"""
@@ -56,7 +73,7 @@ deregistered:
   elements: str
   sample: ["arn:aws:ecs:us-west-2:123456789012:task-definition/mithran-frontend:1"]
 kept:
-  description: ARNs of the ACTIVE revisions left registered.
+  description: ARNs of the ACTIVE revisions left registered (with O(duplicates_of), the revisions given).
   returned: always
   type: list
   elements: str
@@ -72,8 +89,13 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
 FAMILY_RE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+ARN_RE = re.compile(r"^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition/([A-Za-z0-9_-]{1,255}):(\d+)$")
+# What describes a registration rather than the definition: two revisions that differ only here are the same.
+METADATA = ("taskDefinitionArn", "revision", "status", "registeredAt", "registeredBy", "deregisteredAt",
+            "deleteRequestedAt", "requiresAttributes", "compatibilities")
 
 BOTO_ERRORS = ()
 try:
@@ -97,33 +119,77 @@ def active_revisions(module, client, family):
     return sorted(mine, key=revision)
 
 
+def definition(module, client, arn):
+    """The revision's definition and tags without what describes the registration itself."""
+    try:
+        answer = client.describe_task_definition(aws_retry=True, taskDefinition=arn, include=["TAGS"])
+    except BOTO_ERRORS as e:
+        module.fail_json_aws(e, msg="Failed to describe task definition %s" % arn)
+    body = dict((k, v) for k, v in answer["taskDefinition"].items() if k not in METADATA)
+    body["tags"] = sorted((t["key"], t["value"]) for t in answer.get("tags") or [])
+    return body
+
+
+def deregister(module, client, arns):
+    for arn in arns:
+        if not module.check_mode:
+            try:
+                client.deregister_task_definition(aws_retry=True, taskDefinition=arn)
+            except BOTO_ERRORS as e:
+                module.fail_json_aws(e, msg="Failed to deregister task definition %s" % arn)
+
+
+def drop_duplicates(module, client, references):
+    """Deregister the ACTIVE revisions identical to each reference; (deregistered, kept)."""
+    deregistered, kept = [], []
+    for arn in references:
+        family = ARN_RE.match(arn).group(1)
+        given = [revision(r) for r in references if ARN_RE.match(r).group(1) == family]
+        others = [a for a in active_revisions(module, client, family)
+                  if revision(a) not in given and a not in deregistered]
+        if not others:
+            kept.append(arn)
+            continue
+        wanted = definition(module, client, arn)
+        same = [a for a in others if definition(module, client, a) == wanted]
+        deregister(module, client, same)
+        deregistered.extend(same)
+        kept.append(arn)
+    return deregistered, kept
+
+
 def main():
     argument_spec = dict(
-        families=dict(type="list", elements="str", required=True),
+        families=dict(type="list", elements="str"),
         keep=dict(type="int", default=0),
+        duplicates_of=dict(type="list", elements="str"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    families, keep = module.params["families"], module.params["keep"]
-    bad = [f for f in families if not isinstance(f, str) or not FAMILY_RE.match(f)]
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True,
+                              mutually_exclusive=[("families", "duplicates_of")],
+                              required_one_of=[("families", "duplicates_of")])
+    families, keep, references = module.params["families"], module.params["keep"], module.params["duplicates_of"]
+    bad = [f for f in families or [] if not isinstance(f, str) or not FAMILY_RE.match(f)]
     if bad:
         module.fail_json(msg="families: %r is not a task definition family (1-255 letters, digits, - and _)" % bad[0])
     if keep < 0:
         module.fail_json(msg="keep must be 0 or more, got %d" % keep)
+    bad = [a for a in references or [] if not ARN_RE.match(a or "")]
+    if bad:
+        module.fail_json(msg="duplicates_of: %r is not a task definition revision ARN "
+                             "(arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>)" % bad[0])
 
-    client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
+    client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
+    if references is not None:
+        deregistered, kept = drop_duplicates(module, client, references)
+        module.exit_json(changed=bool(deregistered), deregistered=deregistered, kept=kept)
     deregistered, kept = [], []
     for family in families:
         arns = active_revisions(module, client, family)
         cut = len(arns) - keep if keep else len(arns)
         go, stay = arns[:max(cut, 0)], arns[max(cut, 0):]
         kept.extend(stay)
-        for arn in go:
-            if not module.check_mode:
-                try:
-                    client.deregister_task_definition(aws_retry=True, taskDefinition=arn)
-                except BOTO_ERRORS as e:
-                    module.fail_json_aws(e, msg="Failed to deregister task definition %s" % arn)
-            deregistered.append(arn)
+        deregister(module, client, go)
+        deregistered.extend(go)
     module.exit_json(changed=bool(deregistered), deregistered=deregistered, kept=kept)
 
 

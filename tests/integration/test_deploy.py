@@ -33,6 +33,10 @@ def _deploy_twice_then_plan(emulator, run_playbook):
     ec2 = emulator.client("ec2")
     vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["mithran-vpc"]}])["Vpcs"]
     assert len(vpcs) == 1
+    # The flow log group is encrypted with the logs key: the KMS keys are made before the network.
+    logs_key = emulator.client("kms").describe_key(KeyId="alias/mithran-logs")["KeyMetadata"]["Arn"]
+    flow_group = emulator.client("logs").describe_log_groups(logGroupNamePrefix="/aws/vpc/mithran-flow-logs")["logGroups"]
+    assert [g.get("kmsKeyId") for g in flow_group] == [logs_key]
 
     second = run_playbook("playbooks/deploy.yml")
     assert second.rc == 0, second.output[-3000:]

@@ -6,6 +6,7 @@ it. Every assertion reads the emulator's state."""
 import json
 
 PLAYBOOK = "tests/integration/playbooks/destroy-data-stores.yml"
+PLAYBOOK_NETWORK = "tests/integration/playbooks/destroy-network.yml"
 REGION = {"LocationConstraint": "us-west-2"}
 MANIFEST = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
                        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
@@ -63,3 +64,45 @@ def test_data_stores_go_only_when_asked(emulator, run_playbook):
     assert _state(emulator) == {"buckets": [], "repositories": [], "log_groups": []}
     last = run_playbook(PLAYBOOK, extra_vars={"destroy_empty_buckets": True})
     assert last.rc == 0 and last.changed() == 0, last.output[-3000:]
+
+
+def _eip(ec2, **tags):
+    spec = [{"ResourceType": "elastic-ip", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}] if tags else []
+    return ec2.allocate_address(Domain="vpc", TagSpecifications=spec)["AllocationId"]
+
+
+def test_network_destroy_releases_only_our_orphan_elastic_ips(emulator, run_playbook):
+    """A deploy killed between the Elastic IP allocation and the NAT gateway leaves the address tagged as ours
+    and unassociated (docs/resilience.md): the network teardown releases it, and nothing else."""
+    ec2 = emulator.client("ec2")
+    ours = {"Project": "mithran", "Environment": "local", "CostCenter": "manufacturing-platform",
+            "Owner": "platform-infra", "Service": "network"}
+    orphans = [_eip(ec2, Name="mithran-eip-us-west-2a", **ours), _eip(ec2, Name="mithran-eip-us-west-2b", **ours)]
+    in_use = _eip(ec2, Name="mithran-eip-us-west-2a", **ours)
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]  # not ours: the teardown does not find it
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    ec2.associate_address(AllocationId=in_use, NetworkInterfaceId=eni)
+    kept = [in_use,
+            _eip(ec2),  # untagged
+            _eip(ec2, Name="mithran-eip-us-west-2a", **dict(ours, Project="someone-else")),
+            _eip(ec2, Name="mithran-eip-us-west-2a", **dict(ours, Environment="dev")),
+            _eip(ec2, Name="bastion", **ours)]
+
+    def allocations():
+        return sorted(a["AllocationId"] for a in ec2.describe_addresses()["Addresses"])
+
+    planned = run_playbook(PLAYBOOK_NETWORK, check=True)
+    assert planned.rc == 0, planned.output[-3000:]
+    assert allocations() == sorted(orphans + kept), "check mode released an address"
+    report = " ".join(planned.output.split())
+    assert report.count("Release the Elastic IPs a killed deploy left unassociated") >= 1, planned.output[-3000:]
+    assert report.count("mithran-eip-us-west-2a") == 1 and "mithran-eip-us-west-2b" in report, planned.output[-3000:]
+
+    destroyed = run_playbook(PLAYBOOK_NETWORK)
+    assert destroyed.rc == 0, destroyed.output[-3000:]
+    assert allocations() == sorted(kept)
+
+    again = run_playbook(PLAYBOOK_NETWORK)
+    assert again.rc == 0 and again.changed() == 0, again.output[-3000:]
+    assert allocations() == sorted(kept)

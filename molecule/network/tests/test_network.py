@@ -109,6 +109,9 @@ def test_flow_logs_to_cloudwatch(aws, ec2, vpc, inventory):
     assert_cost_tags(flow_logs[0]["Tags"], "network")
     groups = aws("logs").describe_log_groups(logGroupNamePrefix="/aws/vpc/mithran-flow-logs")["logGroups"]
     assert [g["retentionInDays"] for g in groups] == [inventory["network_flow_logs_retention_days"]]
+    # Encrypted with the logs key (converge.yml passes its ARN on as playbooks/deploy.yml does).
+    logs_key = aws("kms").describe_key(KeyId="alias/mithran-logs")["KeyMetadata"]["Arn"]
+    assert [g.get("kmsKeyId") for g in groups] == [logs_key]
     role = aws("iam").get_role(RoleName="mithran-vpc-flow-logs")["Role"]
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"] == "vpc-flow-logs.amazonaws.com"
 

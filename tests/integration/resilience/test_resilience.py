@@ -70,13 +70,14 @@ def test_layers_deploy_under_faults_converges_without_duplicates(emulator, run_p
 
 
 def test_killed_deploys_then_rerun_converge_and_check_mode_changes_nothing(emulator, run_playbook):
-    # Each run starts from the beginning and is killed further on: inside the Elastic IP allocation of the
-    # NAT gateways (the whole process group, as a cancelled CI job), inside the security groups
-    # (ansible-playbook alone: its module process finishes its calls), inside the KMS keys.
+    # Each run starts from the beginning and is killed further on: inside the KMS keys (made first: the flow
+    # log group is encrypted with the logs key), inside the Elastic IP allocation of the NAT gateways (the
+    # whole process group, as a cancelled CI job), inside the security groups (ansible-playbook alone: its
+    # module process finishes its calls).
     points = [
+        ("Create the KMS key of each data class once", 1.2, signal.SIGKILL, True),
         ("Allocate the Elastic IP of each NAT gateway still to make", 0.8, signal.SIGKILL, True),
         ("Create the security groups of each tier", 0.5, signal.SIGTERM, False),
-        ("Create the KMS key of each data class once", 1.2, signal.SIGKILL, True),
     ]
     started = time.monotonic()
     for when, delay, sig, group in points:

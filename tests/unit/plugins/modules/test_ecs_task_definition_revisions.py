@@ -53,3 +53,93 @@ def test_bad_input_makes_no_call(run_module, monkeypatch, args, needle):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     failed, result = run_module(mod, args)
     assert failed and needle in result["msg"]
+
+
+# ---- duplicates_of: the revision a lost RegisterTaskDefinition answer adds (docs/resilience.md) ----
+
+from botocore import handlers as botocore_handlers  # noqa: E402
+from botocore.exceptions import ReadTimeoutError  # noqa: E402
+
+from ansible_collections.community.aws.plugins.modules import ecs_taskdefinition  # noqa: E402
+
+
+@pytest.fixture
+def lose_first_registration(monkeypatch):
+    """A real fault on the emulator: the first RegisterTaskDefinition reaches moto (which registers the revision),
+    then its answer is lost (ReadTimeoutError, as a dropped connection), and botocore's standard retry mode
+    sends the call again. Registered after moto's own before-send handler, so moto has answered first.
+    Armed by appending True to the list it returns; it then holds the URL of the lost call."""
+    lost = []
+
+    def handler(request, event_name, **kwargs):
+        if event_name.endswith(".RegisterTaskDefinition") and lost == [True]:
+            lost[0] = request.url
+            raise ReadTimeoutError(endpoint_url=request.url)
+
+    monkeypatch.setattr(botocore_handlers, "BUILTIN_HANDLERS", botocore_handlers.BUILTIN_HANDLERS + [("before-send", handler)])
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    return lost
+
+
+def taskdef(image="nginx:1.27", **extra):
+    args = dict(family="mithran-frontend", state="present", launch_type="FARGATE", network_mode="awsvpc", cpu="256",
+                memory="512", containers=[{"name": "frontend", "image": image, "essential": True,
+                                           "portMappings": [{"containerPort": 8080, "protocol": "tcp"}]}])
+    args.update(extra)
+    return args
+
+
+def test_lost_registration_answer_leaves_one_active_revision(run_module, aws, lose_first_registration):
+    failed, older = run_module(ecs_taskdefinition, taskdef(image="nginx:1.26"))  # a release's earlier image: kept
+    assert not failed and older["taskdefinition"]["revision"] == 1
+    lose_first_registration.append(True)
+    failed, result = run_module(ecs_taskdefinition, taskdef())
+    assert not failed and result["changed"], result
+    assert lose_first_registration[0] not in (True, None), "the fault did not happen"
+    # The residue this option exists for: the lost call registered 2, botocore's retry 3, the module returns 3.
+    assert active("mithran-frontend") == [1, 2, 3]
+    registered = result["taskdefinition"]["taskDefinitionArn"]
+    assert registered.endswith(":3")
+
+    failed, planned = run_module(mod, dict(duplicates_of=[registered]), check_mode=True)
+    assert not failed and planned["changed"] and [a.rsplit(":", 1)[1] for a in planned["deregistered"]] == ["2"]
+    assert active("mithran-frontend") == [1, 2, 3]
+
+    failed, result = run_module(mod, dict(duplicates_of=[registered]))
+    assert not failed and result["changed"] and result["kept"] == [registered]
+    assert active("mithran-frontend") == [1, 3]  # exactly one ACTIVE revision of what was sent
+
+    # The next deploy reuses revision 3 and finds nothing to deregister.
+    failed, again = run_module(ecs_taskdefinition, taskdef())
+    assert not failed and not again["changed"] and again["taskdefinition"]["revision"] == 3
+    failed, result = run_module(mod, dict(duplicates_of=[registered]))
+    assert not failed and not result["changed"] and result["deregistered"] == []
+
+
+def test_duplicates_differ_in_tags_or_roles_are_kept(run_module, aws):
+    ecs = boto3.client("ecs")
+    base = dict(family="mithran-backend", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}])
+    ecs.register_task_definition(**base)
+    ecs.register_task_definition(**base, tags=[{"key": "Service", "value": "backend"}])
+    ecs.register_task_definition(**base, taskRoleArn="arn:aws:iam::123456789012:role/mithran-backend-task")
+    ecs.register_task_definition(**base)  # the same as 1
+    arn = ecs.describe_task_definition(taskDefinition="mithran-backend:4")["taskDefinition"]["taskDefinitionArn"]
+    failed, result = run_module(mod, dict(duplicates_of=[arn]))
+    assert not failed and [a.rsplit(":", 1)[1] for a in result["deregistered"]] == ["1"]
+    assert active("mithran-backend") == [2, 3, 4]
+    failed, result = run_module(mod, dict(duplicates_of=[]))
+    assert not failed and not result["changed"]
+
+
+@pytest.mark.parametrize("args,word", [
+    (dict(duplicates_of=["mithran-frontend:3"]), "duplicates_of"),
+    (dict(duplicates_of=["arn:aws:ecs:us-west-2:123456789012:task-definition/mithran-frontend"]), "duplicates_of"),
+    (dict(families=["mithran-frontend"], duplicates_of=[]), "mutually exclusive"),
+    (dict(), "one of"),
+])
+def test_duplicates_of_bad_input(run_module, aws, args, word):
+    register("mithran-frontend", 2)
+    failed, result = run_module(mod, args)
+    assert failed and word in result["msg"], result
+    assert active("mithran-frontend") == [1, 2]
