@@ -10,11 +10,13 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: ecs_service_scaling
-short_description: Scalable target and target tracking policies of one ECS service
+short_description: Scalable target and target tracking policies of ECS services
 version_added: 0.1.0
 description:
   - Registers an ECS service's desired count as an Application Auto Scaling target (minimum and maximum)
     and manages its target tracking policies (CPU, memory, ...) as one set.
+  - With O(services), does so for several services of the cluster in one module call (one task and one
+    boto3 session instead of a loop); every service's input is checked before any call.
   - Policies are read once for the service and matched by name, so a service with several policies is
     compared correctly. M(community.aws.application_autoscaling_policy) reads one policy with
     C(MaxResults=1) and relies on the C(PolicyNames) filter, which some AWS-compatible endpoints ignore;
@@ -32,15 +34,21 @@ options:
     type: str
     required: true
   service:
-    description: The service name.
+    description: The service name. Required unless O(services) is given.
     type: str
-    required: true
   min_capacity:
-    description: The fewest tasks. Required when O(state=present).
+    description: The fewest tasks. Required when O(state=present) (with O(service)).
     type: int
   max_capacity:
-    description: The most tasks. Required when O(state=present).
+    description: The most tasks. Required when O(state=present) (with O(service)).
     type: int
+  services:
+    description:
+      - Several services of O(cluster) at once, instead of O(service), O(min_capacity), O(max_capacity) and
+        O(policies). Each item takes C(service), C(min_capacity), C(max_capacity) and C(policies) as those
+        options do.
+    type: list
+    elements: dict
   policies:
     description: The target tracking policies, keyed by name.
     type: list
@@ -95,18 +103,37 @@ EXAMPLES = r"""
     policies:
       - {name: backend-service-cpu, metric: ECSServiceAverageCPUUtilization, target: 60}
       - {name: backend-service-memory, metric: ECSServiceAverageMemoryUtilization, target: 75}
+
+- name: Both services in one call
+  mithran.platform.ecs_service_scaling:
+    cluster: mithran-production
+    services:
+      - service: frontend-service
+        min_capacity: 2
+        max_capacity: 4
+        policies:
+          - {name: frontend-service-cpu, metric: ECSServiceAverageCPUUtilization, target: 60}
+      - service: backend-service
+        min_capacity: 2
+        max_capacity: 6
+        policies:
+          - {name: backend-service-cpu, metric: ECSServiceAverageCPUUtilization, target: 60}
 """
 
 RETURN = r"""
 scalable_target:
   description: The scalable target after the run, in snake_case. Empty when absent.
-  returned: always
+  returned: with O(service)
   type: dict
 policies:
   description: The service's scaling policies after the run, in snake_case.
-  returned: always
+  returned: with O(service)
   type: list
   elements: dict
+services:
+  description: Service name -> its C(changed), C(scalable_target) and C(policies), as above.
+  returned: with O(services)
+  type: dict
 """
 
 try:
@@ -128,23 +155,46 @@ def errors():
     return (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
 
 
-def validate(module):
-    params = module.params
-    if params["state"] == "absent":
-        return
-    if params["min_capacity"] is None or params["max_capacity"] is None:
-        module.fail_json(msg="min_capacity and max_capacity are required when state is present")
-    if params["min_capacity"] < 0 or params["max_capacity"] < params["min_capacity"]:
-        module.fail_json(msg="min_capacity %s and max_capacity %s: need 0 <= min_capacity <= max_capacity"
-                         % (params["min_capacity"], params["max_capacity"]))
-    names = [p["name"] for p in params["policies"]]
+POLICY_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    metric=dict(type="str", required=True, choices=["ECSServiceAverageCPUUtilization",
+                                                    "ECSServiceAverageMemoryUtilization",
+                                                    "ALBRequestCountPerTarget"]),
+    target=dict(type="float", required=True),
+    resource_label=dict(type="str"),
+    scale_in_cooldown=dict(type="int", default=300),
+    scale_out_cooldown=dict(type="int", default=60),
+    disable_scale_in=dict(type="bool", default=False),
+)
+
+SERVICE_OPTIONS = dict(
+    service=dict(type="str", required=True),
+    min_capacity=dict(type="int"),
+    max_capacity=dict(type="int"),
+    policies=dict(type="list", elements="dict", default=[], options=POLICY_OPTIONS),
+)
+
+
+def problems(spec, state):
+    """What is wrong with one service's scaling (service, min_capacity, max_capacity, policies)."""
+    if not spec["service"]:
+        return "the service name must not be empty"
+    if state == "absent":
+        return None
+    if spec["min_capacity"] is None or spec["max_capacity"] is None:
+        return "min_capacity and max_capacity are required when state is present"
+    if spec["min_capacity"] < 0 or spec["max_capacity"] < spec["min_capacity"]:
+        return ("min_capacity %s and max_capacity %s: need 0 <= min_capacity <= max_capacity"
+                % (spec["min_capacity"], spec["max_capacity"]))
+    names = [p["name"] for p in spec["policies"]]
     if len(set(names)) != len(names):
-        module.fail_json(msg="policies: names repeat (%s)" % ", ".join(names))
-    for policy in params["policies"]:
+        return "policies: names repeat (%s)" % ", ".join(names)
+    for policy in spec["policies"]:
         if policy["target"] <= 0:
-            module.fail_json(msg="policies: %s target must be above 0, got %s" % (policy["name"], policy["target"]))
+            return "policies: %s target must be above 0, got %s" % (policy["name"], policy["target"])
         if policy["metric"] == "ALBRequestCountPerTarget" and not policy.get("resource_label"):
-            module.fail_json(msg="policies: %s needs resource_label for ALBRequestCountPerTarget" % policy["name"])
+            return "policies: %s needs resource_label for ALBRequestCountPerTarget" % policy["name"]
+    return None
 
 
 def wanted_config(policy):
@@ -187,31 +237,10 @@ def read(client, module, resource_id):
     return (targets[0] if targets else None), policies
 
 
-def main():
-    argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        cluster=dict(type="str", required=True),
-        service=dict(type="str", required=True),
-        min_capacity=dict(type="int"),
-        max_capacity=dict(type="int"),
-        policies=dict(type="list", elements="dict", default=[], options=dict(
-            name=dict(type="str", required=True),
-            metric=dict(type="str", required=True, choices=["ECSServiceAverageCPUUtilization",
-                                                            "ECSServiceAverageMemoryUtilization",
-                                                            "ALBRequestCountPerTarget"]),
-            target=dict(type="float", required=True),
-            resource_label=dict(type="str"),
-            scale_in_cooldown=dict(type="int", default=300),
-            scale_out_cooldown=dict(type="int", default=60),
-            disable_scale_in=dict(type="bool", default=False),
-        )),
-        purge_policies=dict(type="bool", default=True),
-    )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    validate(module)
+def converge(module, client, cluster, spec):
+    """Returns (changed, scalable target, policies) of one service after the run."""
     params = module.params
-    client = module.client("application-autoscaling", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
-    resource_id = "service/%s/%s" % (params["cluster"], params["service"])
+    resource_id = "service/%s/%s" % (cluster, spec["service"])
     target, policies = read(client, module, resource_id)
     changed = False
 
@@ -231,14 +260,14 @@ def main():
         if target:
             changed = True
             call("deregister_scalable_target", "deregister the scalable target")
-        module.exit_json(changed=changed, scalable_target={}, policies=[])
+        return changed, {}, []
 
-    if not target or target["MinCapacity"] != params["min_capacity"] or target["MaxCapacity"] != params["max_capacity"]:
+    if not target or target["MinCapacity"] != spec["min_capacity"] or target["MaxCapacity"] != spec["max_capacity"]:
         changed = True
         call("register_scalable_target", "register the scalable target",
-             MinCapacity=params["min_capacity"], MaxCapacity=params["max_capacity"])
+             MinCapacity=spec["min_capacity"], MaxCapacity=spec["max_capacity"])
     by_name = dict((p["PolicyName"], p) for p in policies)
-    for policy in params["policies"]:
+    for policy in spec["policies"]:
         wanted = wanted_config(policy)
         existing = by_name.get(policy["name"])
         if existing and existing.get("PolicyType") == "TargetTrackingScaling" and current_config(existing) == wanted:
@@ -247,14 +276,57 @@ def main():
         call("put_scaling_policy", "put policy %s" % policy["name"], PolicyName=policy["name"],
              PolicyType="TargetTrackingScaling", TargetTrackingScalingPolicyConfiguration=wanted)
     if params["purge_policies"]:
-        wanted_names = set(p["name"] for p in params["policies"])
+        wanted_names = set(p["name"] for p in spec["policies"])
         for name in sorted(set(by_name) - wanted_names):
             changed = True
             call("delete_scaling_policy", "delete policy %s" % name, PolicyName=name)
 
-    target, policies = read(client, module, resource_id)
-    module.exit_json(changed=changed, scalable_target=camel_dict_to_snake_dict(target or {}),
-                     policies=[camel_dict_to_snake_dict(p) for p in policies])
+    if changed and not module.check_mode:
+        target, policies = read(client, module, resource_id)
+    return changed, camel_dict_to_snake_dict(target or {}), [camel_dict_to_snake_dict(p) for p in policies]
+
+
+def main():
+    argument_spec = dict(
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        cluster=dict(type="str", required=True),
+        service=dict(type="str"),
+        min_capacity=dict(type="int"),
+        max_capacity=dict(type="int"),
+        services=dict(type="list", elements="dict", options=SERVICE_OPTIONS),
+        policies=dict(type="list", elements="dict", default=[], options=POLICY_OPTIONS),
+        purge_policies=dict(type="bool", default=True),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_one_of=[("service", "services")],
+        mutually_exclusive=[("service", "services"), ("min_capacity", "services"), ("max_capacity", "services")],
+    )
+    params = module.params
+    if params["services"] is not None:
+        if params["policies"]:
+            module.fail_json(msg="policies: give each service's policies in services, not beside them")
+        specs = params["services"]
+        names = [spec["service"] for spec in specs]
+        twice = sorted(set(n for n in names if names.count(n) > 1))
+        if twice:
+            module.fail_json(msg="services: %s named twice" % ", ".join(twice))
+    else:
+        specs = [dict(service=params["service"], min_capacity=params["min_capacity"],
+                      max_capacity=params["max_capacity"], policies=params["policies"])]
+    for spec in specs:
+        problem = problems(spec, params["state"])
+        if problem:
+            module.fail_json(msg=problem if params["service"] else "services[%s]: %s" % (spec["service"], problem))
+    client = module.client("application-autoscaling", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
+    results = {}
+    for spec in specs:
+        changed, target, policies = converge(module, client, params["cluster"], spec)
+        results[spec["service"]] = dict(changed=changed, scalable_target=target, policies=policies)
+    if params["services"] is not None:
+        module.exit_json(changed=any(r["changed"] for r in results.values()), services=results)
+    module.exit_json(**results[params["service"]])
 
 
 if __name__ == "__main__":

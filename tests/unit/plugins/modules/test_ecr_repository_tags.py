@@ -42,3 +42,29 @@ def test_bad_tag(run_module, repo):
     failed, result = run_module(ecr_repository_tags, dict(name="mithran-frontend", tags={"aws:x": "b"}))
     assert failed and "aws:x" in result["msg"]
     assert tags(repo) == {}
+
+
+def test_list_in_one_call(run_module, repo):
+    backend = boto3.client("ecr").create_repository(repositoryName="mithran-backend")["repository"]["repositoryArn"]
+    args = dict(repositories=[dict(name="mithran-frontend", tags={"Service": "frontend"}),
+                              dict(name="mithran-backend", tags={"Service": "backend"})])
+    failed, result = run_module(ecr_repository_tags, args, check_mode=True)
+    assert not failed and result["changed"] and tags(repo) == {} and tags(backend) == {}
+    failed, result = run_module(ecr_repository_tags, args)
+    assert not failed and result["changed"]
+    assert tags(repo) == {"Service": "frontend"} and tags(backend) == {"Service": "backend"}
+    assert result["repositories"]["mithran-backend"] == dict(changed=True, tags={"Service": "backend"}, repository_arn=backend)
+    failed, result = run_module(ecr_repository_tags, args)
+    assert not failed and not result["changed"]
+    assert not any(r["changed"] for r in result["repositories"].values())
+
+
+def test_list_checks_every_repository_before_any_change(run_module, repo):
+    failed, result = run_module(ecr_repository_tags, dict(repositories=[dict(name="mithran-frontend", tags={"a": "b"}),
+                                                                       dict(name="nope", tags={"a": "b"})]))
+    assert failed and "nope does not exist" in result["msg"]
+    assert tags(repo) == {}
+    failed, result = run_module(ecr_repository_tags, dict(repositories=[dict(name="mithran-frontend", tags={"aws:x": "b"})]))
+    assert failed and "repositories[mithran-frontend].tags" in result["msg"]
+    failed, result = run_module(ecr_repository_tags, dict(name="mithran-frontend", repositories=[]))
+    assert failed and "mutually exclusive" in result["msg"]

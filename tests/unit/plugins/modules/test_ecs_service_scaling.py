@@ -69,3 +69,35 @@ def test_bad_input(run_module, service, bad, needle):
     failed, result = run_module(mod, args)
     assert failed and needle in result["msg"]
     assert state() == ([], {})
+
+
+def test_several_services_in_one_call(run_module, service):
+    ecs = boto3.client("ecs")
+    ecs.create_service(cluster="c", serviceName="svc2", taskDefinition="f:1", desiredCount=1)
+    args = dict(cluster="c", services=[
+        dict(service="svc", min_capacity=2, max_capacity=6, policies=POLICIES),
+        dict(service="svc2", min_capacity=1, max_capacity=3, policies=[dict(name="svc2-cpu", metric="ECSServiceAverageCPUUtilization", target=50)]),
+    ])
+    failed, result = run_module(mod, args, check_mode=True)
+    assert not failed and result["changed"]
+    assert state() == ([], {})
+    failed, result = run_module(mod, args)
+    assert not failed and result["changed"], result
+    targets, policies = state()
+    assert sorted((t["ResourceId"], t["MinCapacity"], t["MaxCapacity"]) for t in targets) == [
+        ("service/c/svc", 2, 6), ("service/c/svc2", 1, 3)]
+    assert sorted(policies) == ["svc-cpu", "svc-memory", "svc2-cpu"]
+    assert [p["policy_name"] for p in result["services"]["svc2"]["policies"]] == ["svc2-cpu"]
+    failed, result = run_module(mod, args)
+    assert not failed and not result["changed"]
+    assert not any(s["changed"] for s in result["services"].values())
+
+
+def test_services_checked_before_any_call(run_module, service):
+    failed, result = run_module(mod, dict(cluster="c", services=[
+        dict(service="svc", min_capacity=2, max_capacity=6, policies=POLICIES),
+        dict(service="svc2", min_capacity=3, max_capacity=1)]))
+    assert failed and "services[svc2]: min_capacity 3 and max_capacity 1" in result["msg"]
+    assert state() == ([], {})
+    failed, result = run_module(mod, dict(cluster="c", service="svc", services=[]))
+    assert failed and "mutually exclusive" in result["msg"]
