@@ -172,7 +172,7 @@ def main():
     params = module.params
     if params["repositories"] is not None:
         wanted = [(r["name"], r["tags"]) for r in params["repositories"]]
-        names = [n for n, _ in wanted]
+        names = [r["name"] for r in params["repositories"]]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             module.fail_json(msg="repositories: %s named twice" % ", ".join(twice))

@@ -45,10 +45,54 @@ options:
   services:
     description:
       - Several services of O(cluster) at once, instead of O(service), O(min_capacity), O(max_capacity) and
-        O(policies). Each item takes C(service), C(min_capacity), C(max_capacity) and C(policies) as those
-        options do.
+        O(policies).
     type: list
     elements: dict
+    suboptions:
+      service:
+        description: The service name.
+        type: str
+        required: true
+      min_capacity:
+        description: The fewest tasks. Required when O(state=present).
+        type: int
+      max_capacity:
+        description: The most tasks. Required when O(state=present).
+        type: int
+      policies:
+        description: The target tracking policies, keyed by name.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          name:
+            description: The policy name.
+            type: str
+            required: true
+          metric:
+            description: The predefined metric.
+            type: str
+            choices: [ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization, ALBRequestCountPerTarget]
+            required: true
+          target:
+            description: The target value of the metric.
+            type: float
+            required: true
+          resource_label:
+            description: The ALB/target group label, required for C(ALBRequestCountPerTarget).
+            type: str
+          scale_in_cooldown:
+            description: Seconds after a scale-in before another.
+            type: int
+            default: 300
+          scale_out_cooldown:
+            description: Seconds after a scale-out before another.
+            type: int
+            default: 60
+          disable_scale_in:
+            description: Only scale out.
+            type: bool
+            default: false
   policies:
     description: The target tracking policies, keyed by name.
     type: list

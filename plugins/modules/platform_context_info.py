@@ -216,6 +216,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 
+
 def _tag(resource, key):
     for tag in resource.get("Tags") or []:
         if tag.get("Key") == key:
