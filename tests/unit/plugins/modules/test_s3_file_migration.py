@@ -17,6 +17,7 @@ import zlib
 import boto3
 import botocore
 import pytest
+from ansible.module_utils import basic
 
 from ansible_collections.mithran.platform.plugins.modules import s3_file_migration
 
@@ -522,9 +523,19 @@ def age(root, seconds=3600):
             os.utime(os.path.join(dirpath, name), (when, when))
 
 
-def warnings_now():
-    from ansible.module_utils.common.warnings import get_warning_messages
-    return list(get_warning_messages())
+@pytest.fixture
+def warned(monkeypatch):
+    """Warnings the module gives (AnsibleModule.warn), caught where they are given: the global list of
+    ansible.module_utils.common.warnings is not reliable across the tests of one pytest worker."""
+    seen = []
+    real_warn = basic.AnsibleModule.warn
+
+    def warn(self, warning):
+        seen.append(warning)
+        return real_warn(self, warning)
+
+    monkeypatch.setattr(basic.AnsibleModule, "warn", warn)
+    return seen
 
 
 @pytest.fixture
@@ -608,7 +619,7 @@ def test_state_file_object_overwritten_in_s3_is_sent_again(run_module, bucket, s
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "other_bucket", "bad_entry"])
-def test_state_file_corrupt_or_foreign_is_ignored_with_a_warning(run_module, bucket, share, heads, damage):
+def test_state_file_corrupt_or_foreign_is_ignored_with_a_warning(run_module, bucket, share, heads, warned, damage):
     src, content, state_file = share
     run_module(s3_file_migration, args(src, state_file=state_file))
     state = json.loads(open(state_file).read())
@@ -627,7 +638,7 @@ def test_state_file_corrupt_or_foreign_is_ignored_with_a_warning(run_module, buc
     failed, result = run_module(s3_file_migration, args(src, state_file=state_file))
     assert not failed, result["msg"]
     assert result["state"]["status"] == "ignored" and result["unchanged_by_state"] == 0
-    assert any(state_file in w and "ignored" in w for w in warnings_now())
+    assert any(state_file in w and "ignored" in w for w in warned), warned
     # Today's path: a HEAD per object, nothing re-sent, and a good state file written in its place.
     assert sorted(heads) == sorted("cad/" + rel for rel in content)
     assert result["uploaded"] == 0 and versions() == {"cad/" + rel: 1 for rel in content}
