@@ -268,7 +268,15 @@ def test_killed_process_then_rerun_sends_only_the_rest(run_module, moto_server, 
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
-    there = set(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
+    # A PUT whose body had reached moto before the kill may still complete after it: list until the
+    # bucket stops changing.
+    there, settle = None, time.monotonic() + 10
+    while time.monotonic() < settle:
+        now = set(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET).get("Contents", []))
+        if now == there:
+            break
+        there = now
+        time.sleep(0.5)
     assert 50 <= len(there) < len(content), "the upload was not interrupted halfway"
 
     failed, result = run_module(s3_file_migration, dict(module_args, workers=8))
