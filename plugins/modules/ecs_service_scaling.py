@@ -64,7 +64,7 @@ options:
         type: list
         elements: dict
         default: []
-        suboptions:
+        suboptions: &policy_suboptions
           name:
             description: The policy name.
             type: str
@@ -98,35 +98,7 @@ options:
     type: list
     elements: dict
     default: []
-    suboptions:
-      name:
-        description: The policy name.
-        type: str
-        required: true
-      metric:
-        description: The predefined metric.
-        type: str
-        choices: [ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization, ALBRequestCountPerTarget]
-        required: true
-      target:
-        description: The target value of the metric.
-        type: float
-        required: true
-      resource_label:
-        description: The ALB/target group label, required for C(ALBRequestCountPerTarget).
-        type: str
-      scale_in_cooldown:
-        description: Seconds after a scale-in before another.
-        type: int
-        default: 300
-      scale_out_cooldown:
-        description: Seconds after a scale-out before another.
-        type: int
-        default: 60
-      disable_scale_in:
-        description: Only scale out.
-        type: bool
-        default: false
+    suboptions: *policy_suboptions  # the same as services[].policies
   purge_policies:
     description: Delete policies of the service that are not in O(policies).
     type: bool
