@@ -224,6 +224,21 @@ def _tag(resource, key):
     return None
 
 
+def _find(module, missing, not_found, failure, call, **kwargs):
+    """One look-up: the call's answer, or None when its error code is a key of not_found (code -> what is
+    then added to missing); any other error fails the module with the message failure."""
+    try:
+        return call(aws_retry=True, **kwargs)
+    except botocore.exceptions.ClientError as e:
+        code = e.response.get("Error", {}).get("Code", "")
+        if code in not_found:
+            missing.append(not_found[code])
+            return None
+        module.fail_json_aws(e, msg=failure)
+    except botocore.exceptions.BotoCoreError as e:
+        module.fail_json_aws(e, msg=failure)
+
+
 def _problems(params):
     """Input errors, before any API call."""
     problems = []
@@ -332,45 +347,35 @@ def main():
         kms = module.client("kms", retry_decorator=retry)
         for alias in params["kms_aliases"]:
             key_id = alias if alias.startswith("alias/") else "alias/" + alias
-            try:
-                result["kms_keys"][alias] = kms.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"]["Arn"]
-            except is_boto3_error_code("NotFoundException"):
-                missing.append("KMS key %s" % key_id)
-            except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-                module.fail_json_aws(e, msg="Failed to find the KMS key %s" % key_id)
+            key = _find(module, missing, {"NotFoundException": "KMS key %s" % key_id}, "Failed to find the KMS key %s" % key_id,
+                        kms.describe_key, KeyId=key_id)
+            if key is not None:
+                result["kms_keys"][alias] = key["KeyMetadata"]["Arn"]
 
     if params["s3_buckets"]:
         s3 = module.client("s3", retry_decorator=retry)
         for bucket in params["s3_buckets"]:
-            try:
-                s3.head_bucket(aws_retry=True, Bucket=bucket)
+            not_found = dict.fromkeys(["404", "NoSuchBucket", "NotFound"], "S3 bucket %s" % bucket)
+            not_found.update(dict.fromkeys(["403", "AccessDenied"], "S3 bucket %s (exists, but not reachable with these credentials)" % bucket))
+            if _find(module, missing, not_found, "Failed to find the S3 bucket %s" % bucket, s3.head_bucket, Bucket=bucket) is not None:
                 result["s3_buckets"].append(bucket)
-            except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]):
-                missing.append("S3 bucket %s" % bucket)
-            except is_boto3_error_code(["403", "AccessDenied"]):  # pylint: disable=duplicate-except
-                missing.append("S3 bucket %s (exists, but not reachable with these credentials)" % bucket)
-            except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-                module.fail_json_aws(e, msg="Failed to find the S3 bucket %s" % bucket)
 
     if params["secrets"]:
         secretsmanager = module.client("secretsmanager", retry_decorator=retry)
         for name in params["secrets"]:
-            try:
-                result["secret_arns"][name] = secretsmanager.describe_secret(aws_retry=True, SecretId=name)["ARN"]
-            except is_boto3_error_code("ResourceNotFoundException"):
-                missing.append("Secrets Manager secret %s" % name)
-            except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-                module.fail_json_aws(e, msg="Failed to describe the secret %s" % name)
+            secret = _find(module, missing, {"ResourceNotFoundException": "Secrets Manager secret %s" % name},
+                           "Failed to describe the secret %s" % name, secretsmanager.describe_secret, SecretId=name)
+            if secret is not None:
+                result["secret_arns"][name] = secret["ARN"]
 
     if params["rds_master_secrets"]:
         rds = module.client("rds", retry_decorator=retry)
         for identifier in params["rds_master_secrets"]:
-            try:
-                instances = rds.describe_db_instances(aws_retry=True, DBInstanceIdentifier=identifier)["DBInstances"]
-            except is_boto3_error_code("DBInstanceNotFound"):
-                instances = []
-            except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-                module.fail_json_aws(e, msg="Failed to describe the RDS instance %s" % identifier)
+            found = _find(module, missing, {"DBInstanceNotFound": "RDS instance %s (does not exist)" % identifier},
+                          "Failed to describe the RDS instance %s" % identifier, rds.describe_db_instances, DBInstanceIdentifier=identifier)
+            if found is None:
+                continue
+            instances = found["DBInstances"]
             arn = ((instances[0].get("MasterUserSecret") or {}).get("SecretArn") or "") if instances else ""
             if arn:
                 result["rds_master_secret_arns"][identifier] = arn
