@@ -10,11 +10,18 @@ S3 with SlowDown, SNS with Throttled, the tagging API with ThrottledException: w
 throttle that outlasts botocore's own attempts fails the module instead of backing off.
 
     client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
+
+Every module of this collection that makes a client imports this one, so it is also where botocore_loader
+is put in place: one parsed service model per interpreter instead of one per client (docs/benchmarks.md).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+from ansible_collections.mithran.platform.plugins.module_utils.botocore_loader import share_data_loader
+
+share_data_loader()
 
 THROTTLING_CODES = [
     "ThrottlingException",
