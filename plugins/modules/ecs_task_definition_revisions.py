@@ -18,12 +18,17 @@ description:
   - With O(keep=0) (the default) every revision is deregistered, which is what tearing an environment
     down needs. M(community.aws.ecs_taskdefinition) deregisters one revision per call and needs its
     number.
-  - With O(duplicates_of), deregisters the other ACTIVE revisions of each given revision's family that are
-    identical to it (same container definitions, cpu, memory, roles, network mode, volumes, runtime
-    platform, tags, ...; only the revision number and registration metadata differ). RegisterTaskDefinition
-    has no idempotency token; when its answer is lost, the retry (botocore's or the module's) registers the
-    same definition again, and M(community.aws.ecs_taskdefinition) returns the last one. The given
-    revision always stays.
+  - With O(duplicates_of), deregisters the ACTIVE revisions next to each given revision that are identical
+    to it (same container definitions, cpu, memory, roles, network mode, volumes, runtime platform, tags,
+    ...; only the revision number and registration metadata differ). RegisterTaskDefinition has no
+    idempotency token; when its answer is lost, the retry (botocore's or the module's) registers the same
+    definition again, so the copies are neighbours. M(community.aws.ecs_taskdefinition) returns the last
+    copy when it registers, and the oldest identical revision when it reuses one (the next deploy after a
+    run killed in between), so the copies lie below or above the given revision. The module walks away
+    from it on both sides and stops at the first ACTIVE revision that differs (usually the previous
+    release), so a run describes two or three revisions however many releases have left ACTIVE, and an
+    identical revision further away (an earlier release rolled back to) is kept. The given revision always
+    stays.
   - Deregistered revisions stay visible as INACTIVE, as AWS keeps them; a rerun changes nothing.
 author:
   - Mithran platform team (@mithran-platform)
@@ -140,18 +145,24 @@ def deregister(module, client, arns):
 
 
 def drop_duplicates(module, client, references):
-    """Deregister the ACTIVE revisions identical to each reference; (deregistered, kept)."""
+    """Deregister the ACTIVE revisions next to each reference (below it, then above it) that are identical
+    to it, walking away from it to the first one that differs on each side; (deregistered, kept)."""
     deregistered, kept = [], []
     for arn in references:
         family = ARN_RE.match(arn).group(1)
         given = [revision(r) for r in references if ARN_RE.match(r).group(1) == family]
         others = [a for a in active_revisions(module, client, family)
                   if revision(a) not in given and a not in deregistered]
-        if not others:
-            kept.append(arn)
-            continue
-        wanted = definition(module, client, arn)
-        same = [a for a in others if definition(module, client, a) == wanted]
+        below = [a for a in reversed(others) if revision(a) < revision(arn)]
+        above = [a for a in others if revision(a) > revision(arn)]
+        same = []
+        if others:
+            wanted = definition(module, client, arn)
+            for side in (below, above):
+                for candidate in side:
+                    if definition(module, client, candidate) != wanted:
+                        break
+                    same.append(candidate)
         deregister(module, client, same)
         deregistered.extend(same)
         kept.append(arn)

@@ -120,16 +120,55 @@ def test_lost_registration_answer_leaves_one_active_revision(run_module, aws, lo
 def test_duplicates_differ_in_tags_or_roles_are_kept(run_module, aws):
     ecs = boto3.client("ecs")
     base = dict(family="mithran-backend", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}])
-    ecs.register_task_definition(**base)
+    ecs.register_task_definition(**base)  # an older release identical to it (rolled back to): not a lost answer
     ecs.register_task_definition(**base, tags=[{"key": "Service", "value": "backend"}])
     ecs.register_task_definition(**base, taskRoleArn="arn:aws:iam::123456789012:role/mithran-backend-task")
-    ecs.register_task_definition(**base)  # the same as 1
-    arn = ecs.describe_task_definition(taskDefinition="mithran-backend:4")["taskDefinition"]["taskDefinitionArn"]
+    ecs.register_task_definition(**base)  # 4 and 5: what two lost answers leave below 6
+    ecs.register_task_definition(**base)
+    ecs.register_task_definition(**base)
+    arn = ecs.describe_task_definition(taskDefinition="mithran-backend:6")["taskDefinition"]["taskDefinitionArn"]
     failed, result = run_module(mod, dict(duplicates_of=[arn]))
-    assert not failed and [a.rsplit(":", 1)[1] for a in result["deregistered"]] == ["1"]
-    assert active("mithran-backend") == [2, 3, 4]
+    assert not failed and [a.rsplit(":", 1)[1] for a in result["deregistered"]] == ["5", "4"]
+    assert active("mithran-backend") == [1, 2, 3, 6]
     failed, result = run_module(mod, dict(duplicates_of=[]))
     assert not failed and not result["changed"]
+
+
+def test_the_next_deploy_after_a_kill_reuses_the_older_copy_and_drops_the_newer(run_module, aws):
+    """Killed between the registration and the clean-up: 2 (lost answer) and 3 (returned) are identical.
+    community.aws.ecs_taskdefinition then reuses the oldest identical revision, 2: the copy above it goes."""
+    failed, _ = run_module(ecs_taskdefinition, taskdef(image="nginx:1.26"))
+    register_args = dict(family="mithran-frontend", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256",
+                         memory="512", containerDefinitions=[{"name": "frontend", "image": "nginx:1.27", "essential": True,
+                                                              "portMappings": [{"containerPort": 8080, "protocol": "tcp"}]}])
+    ecs = boto3.client("ecs")
+    ecs.register_task_definition(**register_args)
+    ecs.register_task_definition(**register_args)
+    failed, reused = run_module(ecs_taskdefinition, taskdef())
+    assert not failed and not reused["changed"] and reused["taskdefinition"]["revision"] == 2
+    failed, result = run_module(mod, dict(duplicates_of=[reused["taskdefinition"]["taskDefinitionArn"]]))
+    assert not failed and [a.rsplit(":", 1)[1] for a in result["deregistered"]] == ["3"]
+    assert active("mithran-frontend") == [1, 2]
+
+
+def test_many_releases_cost_two_describes(run_module, aws, monkeypatch):
+    """After many releases a deploy still reads only the given revision and the one below it."""
+    ecs = boto3.client("ecs")
+    for tag in range(30):
+        ecs.register_task_definition(family="mithran-frontend",
+                                     containerDefinitions=[{"name": "app", "image": "nginx:1.%d" % tag, "memory": 128}])
+    arn = ecs.describe_task_definition(taskDefinition="mithran-frontend:30")["taskDefinition"]["taskDefinitionArn"]
+    described = []
+    real = mod.definition
+
+    def counting(module, client, revision_arn):
+        described.append(revision_arn)
+        return real(module, client, revision_arn)
+
+    monkeypatch.setattr(mod, "definition", counting)
+    failed, result = run_module(mod, dict(duplicates_of=[arn]))
+    assert not failed and not result["changed"] and len(active("mithran-frontend")) == 30
+    assert [a.rsplit(":", 1)[1] for a in described] == ["30", "29"]
 
 
 @pytest.mark.parametrize("args,word", [
