@@ -294,12 +294,14 @@ def run_and_kill(playbook, port, when_seen, delay=0.0, sig=signal.SIGKILL, group
                             text=True, start_new_session=True)
     output = []
     killed = False
+    tree = []
     deadline = time.monotonic() + timeout
     try:
         for line in proc.stdout:
             output.append(line)
             if when_seen in line:
                 time.sleep(delay)
+                tree = _process_tree(proc.pid)
                 if group:
                     os.killpg(proc.pid, sig)
                 else:
@@ -317,8 +319,48 @@ def run_and_kill(playbook, port, when_seen, delay=0.0, sig=signal.SIGKILL, group
             proc.wait()
         if killed and not group:
             _wait_for_children(proc.pid)
+        _kill_leftovers(tree)
         proc.stdout.close()
     return "".join(output), killed
+
+
+def _start_time(pid):
+    """The process's start time (field 22 of /proc/<pid>/stat), None when it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _process_tree(root):
+    """(pid, start time) of root and every process descended from it, read from /proc."""
+    children = collections.defaultdict(list)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    children[int(f.read().rsplit(")", 1)[1].split()[1])].append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append((pid, _start_time(pid)))
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def _kill_leftovers(tree):
+    """Kill what is still alive of the killed run's process tree. Mitogen's multiplexer runs in a session of
+    its own, so killing the playbook's process group misses it, and once its parent was killed with
+    SIGKILL it waits forever (as it would after a CI job killed that way)."""
+    for pid, started in tree:
+        if started is not None and _start_time(pid) == started:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def _wait_for_children(pgid, timeout=60):
