@@ -58,3 +58,27 @@ def run_playbook(emulator):
         return Result(proc.returncode, output, parse_recap(proc.stdout))
 
     return run
+
+
+# The longest tests, started first: `pytest -n 2` hands tests out in collection order, and the whole-stack
+# test (7-8 min) collected late ran alone at the end while the other worker idled. Longest first, each
+# file's own order kept (`make integration` prints the durations these come from).
+LONGEST_FIRST = (
+    "test_deploy.py",
+    "resilience/test_resilience.py",
+    "test_migration_phases.py",
+    "test_release.py",
+    "test_operations",
+)
+
+
+def _rank(item):
+    path = item.nodeid.split("::", 1)[0]
+    for rank, name in enumerate(LONGEST_FIRST):
+        if path.endswith(name) or ("/" + name) in path:
+            return rank
+    return len(LONGEST_FIRST)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=_rank)  # stable: the order inside each rank is the collection order
