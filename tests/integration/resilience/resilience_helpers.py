@@ -324,25 +324,28 @@ def run_and_kill(playbook, port, when_seen, delay=0.0, sig=signal.SIGKILL, group
     return "".join(output), killed
 
 
-def _start_time(pid):
-    """The process's start time (field 22 of /proc/<pid>/stat), None when it is gone."""
+def _stat(pid):
+    """The fields of /proc/<pid>/stat after the command name (ppid first), None when the process is gone."""
     try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[19]
+        with open("/proc/%s/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
+
+
+def _start_time(pid):
+    """The process's start time (field 22 of /proc/<pid>/stat), None when it is gone."""
+    fields = _stat(pid)
+    return fields[19] if fields else None
 
 
 def _process_tree(root):
     """(pid, start time) of root and every process descended from it, read from /proc."""
     children = collections.defaultdict(list)
     for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry) as f:
-                    children[int(f.read().rsplit(")", 1)[1].split()[1])].append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
+        fields = _stat(entry) if entry.isdigit() else None
+        if fields:
+            children[int(fields[1])].append(int(entry))
     tree, todo = [], [root]
     while todo:
         pid = todo.pop()
