@@ -33,9 +33,48 @@ else:
 
 _warned = []
 
+
+_collection_dirs = {}
+
+
+def _collection_dirs_listed():
+    """The installed collections' directories, listed once per set of collection paths Ansible uses."""
+    import ansible.collections.list
+    from ansible.utils.collection_loader import AnsibleCollectionConfig
+
+    key = tuple(AnsibleCollectionConfig.collection_paths or ())
+    if key not in _collection_dirs:
+        _collection_dirs[key] = [p.decode("utf-8") for p in ansible.collections.list.list_collection_dirs()]
+    return _collection_dirs[key]
+
+
+def _load_collections(invocation):
+    """ansible_mitogen.planner._load_collections, from the list made in the controller's process."""
+    invocation._extra_sys_paths.update(_collection_dirs_listed())
+
+
+def _share_collection_dirs():
+    """List the installed collections once per run, in the controller's process, for every task's worker.
+
+    For every call of a collection module, Mitogen's planner (ansible_mitogen.planner._load_collections)
+    lists the installed collections, reading the manifest of each of them (about 100 with the ansible
+    package). It runs in the worker Ansible forks for each task, so no cache outlives the task: profiled on
+    a no-change deploy, that listing was a third of the controller's CPU (docs/benchmarks.md). Listed here,
+    before the workers fork, each worker inherits the list. The collections installed do not change during
+    a run.
+    """
+    import ansible_mitogen.planner
+
+    ansible_mitogen.planner._load_collections = _load_collections
+    _collection_dirs_listed()
+
+
 if _MISSING is None:
     class StrategyModule(ansible_mitogen.strategy.StrategyMixin, _LinearStrategy):
-        pass
+        def __init__(self, *args, **kwargs):
+            super(StrategyModule, self).__init__(*args, **kwargs)
+            _share_collection_dirs()
+
 else:
     class StrategyModule(_LinearStrategy):
         def __init__(self, *args, **kwargs):
