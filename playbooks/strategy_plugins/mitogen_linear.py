@@ -20,7 +20,9 @@ description:
   - Task execution is the same as the linear strategy; Mitogen only changes how modules reach the target.
 """
 
+import ansible.collections.list
 from ansible.plugins.strategy.linear import StrategyModule as _LinearStrategy
+from ansible.utils.collection_loader import AnsibleCollectionConfig
 from ansible.utils.display import Display
 
 try:
@@ -32,16 +34,11 @@ else:
     _MISSING = None
 
 _warned = []
-
-
 _collection_dirs = {}
 
 
 def _collection_dirs_listed():
     """The installed collections' directories, listed once per set of collection paths Ansible uses."""
-    import ansible.collections.list
-    from ansible.utils.collection_loader import AnsibleCollectionConfig
-
     key = tuple(AnsibleCollectionConfig.collection_paths or ())
     if key not in _collection_dirs:
         _collection_dirs[key] = [p.decode("utf-8") for p in ansible.collections.list.list_collection_dirs()]
@@ -74,7 +71,6 @@ if _MISSING is None:
         def __init__(self, *args, **kwargs):
             super(StrategyModule, self).__init__(*args, **kwargs)
             _share_collection_dirs()
-
 else:
     class StrategyModule(_LinearStrategy):
         def __init__(self, *args, **kwargs):
