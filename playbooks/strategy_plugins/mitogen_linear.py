@@ -20,6 +20,11 @@ description:
   - Task execution is the same as the linear strategy; Mitogen only changes how modules reach the target.
 """
 
+import collections
+import importlib.machinery
+import importlib.util
+import os
+
 import ansible.collections.list
 from ansible.plugins.strategy.linear import StrategyModule as _LinearStrategy
 from ansible.utils.collection_loader import AnsibleCollectionConfig
@@ -27,7 +32,9 @@ from ansible.utils.display import Display
 
 try:
     import ansible_mitogen.loaders  # noqa: F401 (checks the Ansible version Mitogen supports)
+    import ansible_mitogen.module_finder
     import ansible_mitogen.strategy
+    import mitogen.master
 except ImportError as e:  # mitogen not installed
     _MISSING = str(e)
 else:
@@ -35,6 +42,8 @@ else:
 
 _warned = []
 _collection_dirs = {}
+_file_imports = {}
+_found_specs = {}
 
 
 def _collection_dirs_listed():
@@ -66,11 +75,108 @@ def _share_collection_dirs():
     _collection_dirs_listed()
 
 
+def _imports_of(origin, name, prefix):
+    """The names of the modules under prefix that the file origin imports, read once per run.
+
+    The code comes from Python's own bytecode cache when it is current (__pycache__, written by pip at
+    install or by the first import), as an import would load it: 30x cheaper than compiling the source."""
+    stat = os.stat(origin)
+    key = (origin, stat.st_mtime_ns, stat.st_size, prefix)
+    names = _file_imports.get(key)
+    if names is None:
+        code = importlib.machinery.SourceFileLoader(name, origin).get_code(name)
+        names = _file_imports[key] = tuple(ansible_mitogen.module_finder.walk_imports(code, prefix))
+    return names
+
+
+def _find_spec(name, locations):
+    key = (name, tuple(locations))
+    if key not in _found_specs:
+        _found_specs[key] = importlib.util._find_spec(name, locations)
+    return _found_specs[key]
+
+
+def _scan_importlib_find_spec(module_name, module_path, search_path):
+    """ansible_mitogen.module_finder._scan_importlib_find_spec with each file compiled and each import
+    looked up once per run, not once per module that uses it. Same walk, same result."""
+    module = importlib.machinery.ModuleSpec(module_name, loader=None, origin=module_path)
+    prefix = importlib.machinery.ModuleSpec(ansible_mitogen.module_finder.PREFIX.rstrip("."), loader=None)
+    prefix.submodule_search_locations = search_path
+    queue = collections.deque([module])
+    specs = {prefix.name: prefix}
+    while queue:
+        spec = queue.popleft()
+        if spec.origin is None:
+            continue
+        try:
+            names = _imports_of(spec.origin, spec.name, prefix.name)
+        except Exception as exc:
+            raise ValueError((exc, module, spec, specs))
+        for name in names:
+            if name in specs:
+                continue
+            parent = specs[name.rpartition(".")[0]]
+            if parent is None or not parent.submodule_search_locations:
+                specs[name] = None
+                continue
+            child = _find_spec(name, parent.submodule_search_locations)
+            if child is None or child.origin is None:
+                specs[name] = None
+                continue
+            specs[name] = child
+            queue.append(child)
+    del specs[prefix.name]
+    return sorted((spec.name, spec.origin, spec.submodule_search_locations is not None)
+                  for spec in specs.values() if spec is not None)
+
+
+def _share_import_scan():
+    """Compile each module_utils file once per run to find what a module needs on the target.
+
+    Before the first call of each module, Mitogen's ModuleDepService (in the controller's process) walks the
+    module's imports: it compiles the module and every module_utils file it reaches, again for each module,
+    so amazon.aws's botocore.py, modules.py, retries.py and the rest were compiled for each of the ~50
+    modules of a deploy: 6 % of the busy samples in the py-spy profile of a no-change deploy
+    (docs/benchmarks.md). The walk is Mitogen's; only the imports found and the looked-up specs are kept,
+    per file (path, mtime, size) and per name, and the code comes from the bytecode cache when it is current.
+    """
+    ansible_mitogen.module_finder._scan_importlib_find_spec = _scan_importlib_find_spec
+
+
+def _compile_from_bytecode_cache(source, filename, mode, *args, **kwargs):
+    """compile() as mitogen.master sees it: the code of a source file that is the file on disk comes from
+    Python's bytecode cache when that is current; anything else is compiled."""
+    if mode == "exec" and not args and not kwargs and isinstance(filename, str) and filename.endswith(".py"):
+        try:
+            if os.stat(filename).st_size == len(source):
+                code = importlib.machinery.SourceFileLoader("mitogen_related", filename).get_code("mitogen_related")
+                if code is not None:
+                    return code
+        except (OSError, ImportError, ValueError, EOFError):
+            pass
+    return compile(source, filename, mode, *args, **kwargs)
+
+
+def _share_compiled_imports():
+    """Read the imports of the modules Mitogen sends to its interpreter from the bytecode cache.
+
+    Before it sends a module (boto3, botocore, their dependencies, module_utils) to the persistent
+    interpreter, Mitogen's master compiles the module's source to list its imports
+    (mitogen.master.ModuleFinder.find_related_imports, once per module per run): 3 % of the busy samples
+    in the py-spy profile of a no-change deploy, for modules that pip compiled at install. Its
+    compile() is given the cached bytecode when the source it read is the file (same size) and the cache
+    is current (same check as an import); a changed or minified source is compiled as before.
+    """
+    mitogen.master.compile = _compile_from_bytecode_cache
+
+
 if _MISSING is None:
     class StrategyModule(ansible_mitogen.strategy.StrategyMixin, _LinearStrategy):
         def __init__(self, *args, **kwargs):
             super(StrategyModule, self).__init__(*args, **kwargs)
             _share_collection_dirs()
+            _share_import_scan()
+            _share_compiled_imports()
 else:
     class StrategyModule(_LinearStrategy):
         def __init__(self, *args, **kwargs):

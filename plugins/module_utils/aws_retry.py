@@ -12,16 +12,21 @@ throttle that outlasts botocore's own attempts fails the module instead of backi
     client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
 
 Every module of this collection that makes a client imports this one, so it is also where botocore_loader
-is put in place: one parsed service model per interpreter instead of one per client (docs/benchmarks.md).
+is put in place: one parsed service model and one built-in handler table per interpreter instead of one per
+client (docs/benchmarks.md).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.mithran.platform.plugins.module_utils.botocore_loader import share_data_loader
+from ansible_collections.mithran.platform.plugins.module_utils.botocore_loader import (
+    share_builtin_handlers,
+    share_data_loader,
+)
 
 share_data_loader()
+share_builtin_handlers()
 
 THROTTLING_CODES = [
     "ThrottlingException",

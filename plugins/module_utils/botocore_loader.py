@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Mithran platform contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One botocore data loader per Python process, so a service model is parsed once per interpreter.
+"""One botocore data loader and one set of built-in event handlers per Python process.
 
 Every amazon.aws module opens a new boto3 Session, and every botocore Session makes a new Loader, which
 reads and parses the service's JSON model, its endpoint rules and endpoints.json again: 0.06 to 0.2 CPU s
@@ -16,16 +16,28 @@ It is what one Session with many clients does anyway; a different data path (AWS
 session's data_path) gets its own Loader. A module run in its own process (the stock strategy) gains
 nothing and loses nothing. docs/benchmarks.md has the figures.
 
-aws_retry (imported by every module of this collection that makes a client) calls it once on import.
+Each botocore Session also registers botocore's ~200 built-in event handlers one by one, each event name
+going through the EventAliaser: 0.04 CPU s per Session, a tenth of the CPU of a whole no-change deploy once
+the models were shared (py-spy, docs/benchmarks.md), and every amazon.aws module call makes a new Session.
+share_builtin_handlers() registers them the normal way for the first Session of the process and gives each
+later Session a copy of that handler table (botocore's own _PrefixTrie copy, as it does for every client):
+the same handlers, in the same order, and the Sessions stay independent (a handler registered on one is
+not seen by another). A Session made with its own event hooks, or after botocore's list changed, takes
+botocore's path.
+
+aws_retry (imported by every module of this collection that makes a client) calls both once on import.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import threading
 
 try:
+    import botocore.handlers
+    import botocore.hooks
     import botocore.loaders
     import botocore.session
 except ImportError:  # AnsibleAWSModule reports missing botocore itself
@@ -33,6 +45,10 @@ except ImportError:  # AnsibleAWSModule reports missing botocore itself
 
 _LOCK = threading.Lock()
 _LOADERS = {}
+# (id and length of botocore.handlers.BUILTIN_HANDLERS) -> the handler table the first Session built
+_HANDLER_TABLES = {}
+# botocore's own registration, which the first Session of the process runs
+_REGISTER_BUILTIN = botocore.session.Session._register_builtin_handlers if botocore else None
 
 
 def _shared_create_loader(search_path_string=None):
@@ -50,4 +66,44 @@ def share_data_loader():
         return False
     if getattr(botocore.session.create_loader, "__name__", "") != _shared_create_loader.__name__:
         botocore.session.create_loader = _shared_create_loader
+    return True
+
+
+def _fresh_emitter(session, events):
+    """The session's own, still empty HierarchicalEmitter, when events is the aliaser botocore made for it."""
+    emitter = getattr(session, "_original_handler", None)
+    # exactly botocore's class: a subclass may store its handlers differently
+    if events is not getattr(session, "_events", None) or emitter.__class__ is not botocore.hooks.HierarchicalEmitter:
+        return None
+    root = getattr(emitter._handlers, "_root", None)
+    if emitter._unique_id_handlers or not isinstance(root, dict) or root.get("children") or root.get("values"):
+        return None
+    return emitter
+
+
+def _copy_builtin_handlers(self, events):
+    """botocore.session.Session._register_builtin_handlers from a table built once per process."""
+    emitter = _fresh_emitter(self, events)
+    if emitter is None:
+        return _REGISTER_BUILTIN(self, events)
+    key = (id(botocore.handlers.BUILTIN_HANDLERS), len(botocore.handlers.BUILTIN_HANDLERS))
+    table = _HANDLER_TABLES.get(key)
+    if table is None:
+        _REGISTER_BUILTIN(self, events)
+        with _LOCK:
+            # a copy: later registrations on this Session do not reach the table
+            _HANDLER_TABLES.setdefault(key, copy.copy(emitter._handlers))
+        return None
+    emitter._handlers = copy.copy(table)
+    emitter._lookup_cache = {}
+    return None
+
+
+def share_builtin_handlers():
+    """Make every later botocore Session of this process copy the built-in handlers registered by the first
+    one (idempotent). Returns True when the copy is in place."""
+    if botocore is None or _REGISTER_BUILTIN is None:
+        return False
+    if getattr(botocore.session.Session._register_builtin_handlers, "__name__", "") != _copy_builtin_handlers.__name__:
+        botocore.session.Session._register_builtin_handlers = _copy_builtin_handlers
     return True

@@ -89,3 +89,97 @@ def test_other_collection_paths_are_listed_again(strategy, monkeypatch, collecti
     ansible_mitogen_planner._load_collections(other)
 
     assert other._extra_sys_paths == {"/elsewhere/ns/coll"}
+
+
+@pytest.fixture
+def scan(monkeypatch):
+    """The strategy plugin with its import scan, and the files whose imports it walked (compiled)."""
+    spec = importlib.util.spec_from_file_location("mithran_test_mitogen_linear_scan", PLUGIN)
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    import ansible_mitogen.module_finder as module_finder
+
+    monkeypatch.setattr(module_finder, "_scan_importlib_find_spec", module_finder._scan_importlib_find_spec)
+    walked = []
+    walk = module_finder.walk_imports
+
+    def counting(code, prefix=None):
+        walked.append(code.co_filename)
+        return walk(code, prefix)
+
+    monkeypatch.setattr(module_finder, "walk_imports", counting)
+    return plugin, module_finder, walked
+
+
+def _module(name):
+    """An installed amazon.aws module: its name and path, and Ansible's module_utils search path."""
+    import ansible.module_utils
+
+    fullname = "ansible_collections.amazon.aws.plugins.modules." + name
+    return fullname, importlib.util.find_spec(fullname).origin, list(ansible.module_utils.__path__)
+
+
+MODULES = ("ec2_vpc_net", "ec2_vpc_subnet", "s3_bucket", "rds_instance")
+
+
+def test_the_import_scan_finds_what_mitogens_own_finds(scan):
+    plugin, module_finder, dummy = scan
+    stock = [module_finder.scan(*_module(name)) for name in MODULES]
+    plugin._share_import_scan()
+    ours = [module_finder.scan(*_module(name)) for name in MODULES]
+
+    assert module_finder._scan_importlib_find_spec is plugin._scan_importlib_find_spec
+    assert ours == stock
+    assert all(("ansible.module_utils.six" in [n for n, dummy_path, dummy_pkg in found]) for found in ours)
+
+
+def test_a_file_shared_by_many_modules_is_compiled_once(scan):
+    plugin, module_finder, walked = scan
+    plugin._share_import_scan()
+    for name in MODULES + MODULES[:1]:
+        module_finder.scan(*_module(name))
+
+    assert len(walked) > len(MODULES), "the scan compiled no module_utils"
+    twice = sorted(f for f in set(walked) if walked.count(f) > 1)
+    assert twice == [], "compiled again for another module: %s" % twice
+
+
+@pytest.fixture
+def finder(monkeypatch):
+    """The strategy plugin and a fresh Mitogen module finder (its caches empty), mitogen.master left as it was."""
+    import mitogen.master
+
+    spec = importlib.util.spec_from_file_location("mithran_test_mitogen_linear_related", PLUGIN)
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    monkeypatch.delattr(mitogen.master, "compile", raising=False)
+    return plugin, mitogen.master
+
+
+RELATED = ("botocore.client", "boto3.session", "urllib3.connectionpool", "ansible.module_utils.basic")
+
+
+def test_the_related_imports_are_those_mitogen_finds_by_compiling(finder, monkeypatch):
+    plugin, master = finder
+    for name in RELATED:
+        importlib.import_module(name)
+    stock = [master.ModuleFinder().find_related_imports(name) for name in RELATED]
+    plugin._share_compiled_imports()
+    compiled = []
+    real_compile = compile
+    monkeypatch.setattr(plugin, "compile", lambda *a, **k: compiled.append(a[1]) or real_compile(*a, **k),
+                        raising=False)
+    ours = [master.ModuleFinder().find_related_imports(name) for name in RELATED]
+
+    assert ours == stock and all(ours)
+    assert compiled == [], "compiled although the bytecode cache is current: %s" % compiled
+
+
+def test_a_source_that_is_not_the_file_is_compiled(finder, tmp_path):
+    plugin, dummy = finder
+    source = tmp_path / "mod.py"
+    source.write_bytes(b"import os\n")
+    code = plugin._compile_from_bytecode_cache(b"import json  # not the file\n", str(source), "exec")
+    assert "json" in code.co_names and "os" not in code.co_names
+    code = plugin._compile_from_bytecode_cache(b"import os\n", str(source), "exec")
+    assert "os" in code.co_names

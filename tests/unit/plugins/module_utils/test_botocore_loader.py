@@ -1,13 +1,20 @@
-"""botocore_loader: one parsed service model per process, whatever number of boto3 Sessions asks for it."""
+"""botocore_loader: one parsed service model and one built-in handler table per process, whatever number of
+boto3 Sessions asks for them."""
 
 import boto3
+import botocore.handlers
+import botocore.hooks
 import botocore.loaders
 import botocore.session
 import pytest
 from moto import mock_aws
 
 from ansible_collections.mithran.platform.plugins.module_utils import aws_retry  # noqa: F401 (installs it)
-from ansible_collections.mithran.platform.plugins.module_utils.botocore_loader import share_data_loader
+from ansible_collections.mithran.platform.plugins.module_utils import botocore_loader
+from ansible_collections.mithran.platform.plugins.module_utils.botocore_loader import (
+    share_builtin_handlers,
+    share_data_loader,
+)
 
 
 @pytest.fixture
@@ -60,3 +67,67 @@ def test_a_different_data_path_gets_its_own_loader(tmp_path):
     assert default.get_component("data_loader") is again.get_component("data_loader")
     assert custom.get_component("data_loader") is not default.get_component("data_loader")
     assert str(tmp_path) in custom.get_component("data_loader").search_paths
+
+
+def _handlers(session, event_name):
+    """The handlers a Session calls for an event, in order (what its clients' emitters are copied from)."""
+    return list(session._original_handler._handlers.prefix_search(event_name))
+
+
+# every event botocore registers a built-in handler for (wildcards filled in), first/last ones included
+EVENTS = sorted({spec[0].replace("*", "Any") for spec in botocore.handlers.BUILTIN_HANDLERS})
+
+
+def test_a_later_session_gets_the_same_builtin_handlers_as_botocore_registers(monkeypatch):
+    assert len(EVENTS) > 100
+    assert share_builtin_handlers() is True
+    botocore.session.Session()  # the first Session of the process builds the table (maybe done already)
+    copied = botocore.session.Session()
+    monkeypatch.setattr(botocore.session.Session, "_register_builtin_handlers",
+                        botocore_loader._REGISTER_BUILTIN)  # botocore's own registration
+    registered = botocore.session.Session()
+    for event in EVENTS:
+        assert _handlers(copied, event) == _handlers(registered, event), event
+    assert sum(1 for event in EVENTS if _handlers(registered, event)) > 100  # the comparison compared something
+    assert copied._original_handler._handlers is not registered._original_handler._handlers
+
+
+def test_a_handler_registered_on_one_session_is_not_seen_by_another():
+    share_builtin_handlers()
+    first, second = botocore.session.Session(), botocore.session.Session()
+
+    def mine(**kwargs):
+        return None
+
+    first.register("before-call.s3.PutObject", mine)
+    assert mine in _handlers(first, "before-call.s3.PutObject")
+    assert mine not in _handlers(second, "before-call.s3.PutObject")
+    assert mine not in _handlers(botocore.session.Session(), "before-call.s3.PutObject")
+
+
+def test_a_session_with_its_own_event_hooks_takes_botocores_path():
+    share_builtin_handlers()
+    hooks = botocore.hooks.HierarchicalEmitter()
+
+    def early(**kwargs):
+        return None
+
+    hooks.register("before-call.s3.PutObject", early)
+    session = botocore.session.Session(event_hooks=hooks)
+    found = _handlers(session, "before-call.s3.PutObject")
+    assert found[-1] is early or early in found  # kept, not replaced by the copied table
+    assert len(found) > 1  # and the built-in ones were registered around it
+
+
+def test_clients_of_copied_sessions_call_the_api_through_the_builtin_handlers():
+    share_builtin_handlers()
+    with mock_aws():
+        for dummy in range(2):
+            s3 = _session(region_name="us-east-1").client("s3")
+            # ContentMD5 is computed by a built-in handler; a missing one would fail S3's check
+            s3.create_bucket(Bucket="handlers-copied")
+            s3.put_object(Bucket="handlers-copied", Key="k", Body=b"x", ChecksumAlgorithm="CRC32")
+            head = s3.head_object(Bucket="handlers-copied", Key="k", ChecksumMode="ENABLED")
+            assert head["ChecksumCRC32"]
+            s3.delete_object(Bucket="handlers-copied", Key="k")
+            s3.delete_bucket(Bucket="handlers-copied")
