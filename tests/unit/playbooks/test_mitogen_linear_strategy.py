@@ -165,13 +165,17 @@ def test_the_related_imports_are_those_mitogen_finds_by_compiling(finder, monkey
         importlib.import_module(name)
     stock = [master.ModuleFinder().find_related_imports(name) for name in RELATED]
     plugin._share_compiled_imports()
-    compiled = []
+    assert master.compile is plugin._compile_from_bytecode_cache
+    asked, compiled = [], []
     real_compile = compile
+    monkeypatch.setattr(master, "compile",
+                        lambda *a, **k: asked.append(a[1]) or plugin._compile_from_bytecode_cache(*a, **k))
     monkeypatch.setattr(plugin, "compile", lambda *a, **k: compiled.append(a[1]) or real_compile(*a, **k),
                         raising=False)
     ours = [master.ModuleFinder().find_related_imports(name) for name in RELATED]
 
     assert ours == stock and all(ours)
+    assert len(asked) == len(RELATED)
     assert compiled == [], "compiled although the bytecode cache is current: %s" % compiled
 
 
