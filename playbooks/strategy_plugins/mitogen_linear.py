@@ -75,17 +75,20 @@ def _share_collection_dirs():
     _collection_dirs_listed()
 
 
-def _imports_of(origin, name, prefix):
-    """The names of the modules under prefix that the file origin imports, read once per run.
+def _code_of(path):
+    """The code of the source file path as an import loads it: from Python's bytecode cache when that is
+    current (__pycache__, written by pip at install or by the first import), else compiled. The cache is
+    30x cheaper than compiling the source."""
+    return importlib.machinery.SourceFileLoader("mithran_scanned", path).get_code("mithran_scanned")
 
-    The code comes from Python's own bytecode cache when it is current (__pycache__, written by pip at
-    install or by the first import), as an import would load it: 30x cheaper than compiling the source."""
+
+def _imports_of(origin, prefix):
+    """The names of the modules under prefix that the file origin imports, read once per run."""
     stat = os.stat(origin)
     key = (origin, stat.st_mtime_ns, stat.st_size, prefix)
     names = _file_imports.get(key)
     if names is None:
-        code = importlib.machinery.SourceFileLoader(name, origin).get_code(name)
-        names = _file_imports[key] = tuple(ansible_mitogen.module_finder.walk_imports(code, prefix))
+        names = _file_imports[key] = tuple(ansible_mitogen.module_finder.walk_imports(_code_of(origin), prefix))
     return names
 
 
@@ -109,7 +112,7 @@ def _scan_importlib_find_spec(module_name, module_path, search_path):
         if spec.origin is None:
             continue
         try:
-            names = _imports_of(spec.origin, spec.name, prefix.name)
+            names = _imports_of(spec.origin, prefix.name)
         except Exception as exc:
             raise ValueError((exc, module, spec, specs))
         for name in names:
@@ -131,7 +134,7 @@ def _scan_importlib_find_spec(module_name, module_path, search_path):
 
 
 def _share_import_scan():
-    """Compile each module_utils file once per run to find what a module needs on the target.
+    """Read each module_utils file's imports once per run to find what a module needs on the target.
 
     Before the first call of each module, Mitogen's ModuleDepService (in the controller's process) walks the
     module's imports: it compiles the module and every module_utils file it reaches, again for each module,
@@ -149,7 +152,7 @@ def _compile_from_bytecode_cache(source, filename, mode, *args, **kwargs):
     if mode == "exec" and not args and not kwargs and isinstance(filename, str) and filename.endswith(".py"):
         try:
             if os.stat(filename).st_size == len(source):
-                code = importlib.machinery.SourceFileLoader("mitogen_related", filename).get_code("mitogen_related")
+                code = _code_of(filename)
                 if code is not None:
                     return code
         except (OSError, ImportError, ValueError, EOFError):

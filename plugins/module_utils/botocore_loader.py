@@ -102,7 +102,7 @@ def _copy_builtin_handlers(self, events):
 def share_builtin_handlers():
     """Make every later botocore Session of this process copy the built-in handlers registered by the first
     one (idempotent). Returns True when the copy is in place."""
-    if botocore is None or _REGISTER_BUILTIN is None:
+    if botocore is None:
         return False
     if getattr(botocore.session.Session._register_builtin_handlers, "__name__", "") != _copy_builtin_handlers.__name__:
         botocore.session.Session._register_builtin_handlers = _copy_builtin_handlers

@@ -115,7 +115,7 @@ def test_a_session_with_its_own_event_hooks_takes_botocores_path():
     hooks.register("before-call.s3.PutObject", early)
     session = botocore.session.Session(event_hooks=hooks)
     found = _handlers(session, "before-call.s3.PutObject")
-    assert found[-1] is early or early in found  # kept, not replaced by the copied table
+    assert early in found  # kept, not replaced by the copied table
     assert len(found) > 1  # and the built-in ones were registered around it
 
 
