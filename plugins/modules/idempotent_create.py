@@ -21,8 +21,11 @@ description:
     for the resource by its Name tag and only creates again when nothing is there. A rerun finds the
     resource and changes nothing.
   - It only creates. The resource's own module (M(amazon.aws.ec2_vpc_net), M(amazon.aws.ec2_vpc_igw),
-    M(amazon.aws.ec2_vpc_nat_gateway), M(amazon.aws.kms_key)) manages it afterwards and finds it by
-    the same name.
+    M(amazon.aws.ec2_vpc_nat_gateway), M(amazon.aws.kms_key), M(amazon.aws.ec2_security_group)) manages it
+    afterwards and finds it by the same name.
+  - Security groups have no such risk (AWS refuses a second group of the same name in a VPC), but
+    M(amazon.aws.ec2_security_group) sleeps at least 3 seconds after each group it creates, waiting for
+    the default egress rule; a group made here first is only updated by it, without that sleep.
 author:
   - Mithran platform team (@mithran-platform)
 options:
@@ -34,9 +37,11 @@ options:
       - V(elastic_ip) a VPC Elastic IP address.
       - V(kms_key) a symmetric KMS key and its alias C(alias/<name>); a key with the Name tag but no alias
         (left by an interrupted run) gets the alias instead of a new key being made.
+      - V(security_group) a security group of O(vpc_id) named O(name) (group name and Name tag) with
+        O(description), found by its group name in the VPC.
     type: str
     required: true
-    choices: [vpc, internet_gateway, elastic_ip, kms_key]
+    choices: [vpc, internet_gateway, elastic_ip, kms_key, security_group]
   name:
     description:
       - The value of the Name tag (and, for V(kms_key), the alias without C(alias/)).
@@ -47,10 +52,14 @@ options:
     description: The IPv4 CIDR of the VPC. Required with O(resource=vpc).
     type: str
   vpc_id:
-    description: The VPC to attach the internet gateway to. Required with O(resource=internet_gateway).
+    description:
+      - The VPC to attach the internet gateway to, or of the security group.
+      - Required with O(resource=internet_gateway) and O(resource=security_group).
     type: str
   description:
-    description: The description of a new KMS key.
+    description:
+      - The description of a new KMS key or security group (required, not empty, for a security group).
+      - A security group's description cannot change; an existing group's is left as it is.
     type: str
     default: ""
   tags:
@@ -85,6 +94,13 @@ EXAMPLES = r"""
     name: mithran-eip-us-west-2a
   register: eip
 
+- name: A security group, then ec2_security_group sets its rules without sleeping after a create
+  mithran.platform.idempotent_create:
+    resource: security_group
+    name: mithran-alb
+    vpc_id: vpc-0123456789abcdef0
+    description: Mithran load balancer - HTTPS from the internet
+
 - name: A KMS key with its alias
   mithran.platform.idempotent_create:
     resource: kms_key
@@ -94,7 +110,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 id:
-  description: The ID of the resource (vpc-..., igw-..., eipalloc-..., or the KMS key ID). Empty in check
+  description: The ID of the resource (vpc-..., igw-..., eipalloc-..., sg-..., or the KMS key ID). Empty in check
     mode when it does not exist yet.
   returned: always
   type: str
@@ -315,6 +331,28 @@ def ensure_kms_key(module):
     return dict(id=found[0], arn=found[1], created=True, attempts=op.attempts)
 
 
+def ensure_security_group(module):
+    op = CreateOnce(module, "ec2")
+    params = module.params
+
+    def find():
+        groups = op.reader.describe_security_groups(aws_retry=True, Filters=[
+            {"Name": "vpc-id", "Values": [params["vpc_id"]]},
+            {"Name": "group-name", "Values": [params["name"]]}])["SecurityGroups"]
+        return groups[0]["GroupId"] if groups else None
+
+    def create():
+        try:
+            return op.writer.create_security_group(GroupName=params["name"], Description=params["description"],
+                                                   VpcId=params["vpc_id"],
+                                                   TagSpecifications=_tags(module, "security-group"))["GroupId"]
+        except is_boto3_error_code("InvalidGroup.Duplicate"):
+            return find()  # made by a create whose answer was lost
+
+    found, created = op.run(find, create, "security group %s" % params["name"])
+    return dict(id=found or "", created=created, attempts=op.attempts)
+
+
 def validate(module):
     params = module.params
     if not NAME.match(params["name"] or ""):
@@ -327,8 +365,10 @@ def validate(module):
         match = CIDR.match(params["cidr_block"] or "")
         if not match or any(int(o) > 255 for o in match.groups()[:4]) or not 16 <= int(match.group(5)) <= 28:
             module.fail_json(msg="cidr_block must be an IPv4 CIDR with a /16 to /28 prefix, got %r" % params["cidr_block"])
-    if params["resource"] == "internet_gateway" and not (params["vpc_id"] or "").startswith("vpc-"):
+    if params["resource"] in ("internet_gateway", "security_group") and not (params["vpc_id"] or "").startswith("vpc-"):
         module.fail_json(msg="vpc_id must be a VPC ID (vpc-...), got %r" % params["vpc_id"])
+    if params["resource"] == "security_group" and not 1 <= len(params["description"].strip()) <= 255:
+        module.fail_json(msg="description must be 1 to 255 characters for a security group, got %r" % params["description"])
     for key, value in (params["tags"] or {}).items():
         if not isinstance(value, str):
             module.fail_json(msg="tags.%s must be a string, got %r" % (key, value))
@@ -336,7 +376,7 @@ def validate(module):
 
 def main():
     argument_spec = dict(
-        resource=dict(type="str", required=True, choices=["vpc", "internet_gateway", "elastic_ip", "kms_key"]),
+        resource=dict(type="str", required=True, choices=["vpc", "internet_gateway", "elastic_ip", "kms_key", "security_group"]),
         name=dict(type="str", required=True),
         cidr_block=dict(type="str"),
         vpc_id=dict(type="str"),
@@ -347,11 +387,13 @@ def main():
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        required_if=[("resource", "vpc", ["cidr_block"]), ("resource", "internet_gateway", ["vpc_id"])],
+        required_if=[("resource", "vpc", ["cidr_block"]), ("resource", "internet_gateway", ["vpc_id"]),
+                     ("resource", "security_group", ["vpc_id"])],
     )
     validate(module)
     ensure = {"vpc": ensure_vpc, "internet_gateway": ensure_internet_gateway,
-              "elastic_ip": ensure_elastic_ip, "kms_key": ensure_kms_key}[module.params["resource"]]
+              "elastic_ip": ensure_elastic_ip, "kms_key": ensure_kms_key,
+              "security_group": ensure_security_group}[module.params["resource"]]
     try:
         result = ensure(module)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:

@@ -51,7 +51,7 @@ def _deploy_twice_then_plan(emulator, run_playbook):
     # plan.yml is deploy.yml in check mode (--check --diff) plus a short list and a non-zero exit on drift.
     drift = run_playbook("playbooks/plan.yml", check=True, diff=True)
     assert drift.rc != 0, "plan.yml exited 0 despite drift"
-    assert "Create the security groups of each tier [mithran-db]" in drift.output, drift.output[-3000:]
+    assert "Set the rules of the security groups of each tier [mithran-db]" in drift.output, drift.output[-3000:]
     assert _db_ingress(ec2)[1] == [], "check mode changed the emulator's state"
 
 

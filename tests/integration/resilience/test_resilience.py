@@ -77,7 +77,7 @@ def test_killed_deploys_then_rerun_converge_and_check_mode_changes_nothing(emula
     points = [
         ("Create the KMS key of each data class once", 1.2, signal.SIGKILL, True),
         ("Allocate the Elastic IP of each NAT gateway still to make", 0.8, signal.SIGKILL, True),
-        ("Create the security groups of each tier", 0.5, signal.SIGTERM, False),
+        ("Create the security group of each tier once", 0.5, signal.SIGTERM, False),
     ]
     started = time.monotonic()
     for when, delay, sig, group in points:

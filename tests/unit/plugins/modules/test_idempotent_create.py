@@ -116,6 +116,27 @@ def test_internet_gateway_left_unattached_is_attached(run_module, aws):
     assert len(ec2.describe_internet_gateways(Filters=[{"Name": "tag:Name", "Values": ["mithran-igw"]}])["InternetGateways"]) == 1
 
 
+def test_security_group_created_once_then_found(run_module, aws, lose):
+    ec2 = boto3.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    args = dict(resource="security_group", name="mithran-alb", vpc_id=vpc, description="Mithran ALB", tags=TAGS)
+    failed, result = run_module(idempotent_create, args, check_mode=True)
+    assert not failed and result["changed"] and result["id"] == ""
+    named = [{"Name": "vpc-id", "Values": [vpc]}, {"Name": "group-name", "Values": ["mithran-alb"]}]
+    assert ec2.describe_security_groups(Filters=named)["SecurityGroups"] == []
+
+    lose("create_security_group")  # the create happens, its answer is lost: found, not made again
+    failed, result = run_module(idempotent_create, args)
+    assert not failed and result["changed"] and result["attempts"] == 1
+    groups = ec2.describe_security_groups(Filters=named)["SecurityGroups"]
+    assert [g["GroupId"] for g in groups] == [result["id"]]
+    assert groups[0]["Description"] == "Mithran ALB"
+    assert {t["Key"]: t["Value"] for t in groups[0]["Tags"]} == dict(TAGS, Name="mithran-alb")
+
+    failed, again = run_module(idempotent_create, args)
+    assert not failed and not again["changed"] and again["id"] == result["id"] and again["attempts"] == 0
+
+
 @pytest.mark.parametrize("args, word", [
     (dict(resource="vpc", name="v", cidr_block="10.0.0.0/8"), "cidr_block"),
     (dict(resource="vpc", name="v", cidr_block="300.0.0.0/16"), "cidr_block"),
@@ -123,6 +144,8 @@ def test_internet_gateway_left_unattached_is_attached(run_module, aws):
     (dict(resource="kms_key", name="alias/x"), "name"),
     (dict(resource="internet_gateway", name="igw", vpc_id="igw-1"), "vpc_id"),
     (dict(resource="elastic_ip", name="e", attempts=0), "attempts"),
+    (dict(resource="security_group", name="sg", vpc_id="sg-1", description="x"), "vpc_id"),
+    (dict(resource="security_group", name="sg", vpc_id="vpc-0a1b2c3d", description=" "), "description"),
 ])
 def test_bad_input_creates_nothing(run_module, aws, args, word):
     failed, result = run_module(idempotent_create, args)
