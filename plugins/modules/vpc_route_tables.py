@@ -94,7 +94,9 @@ options:
         type: str
         required: true
       route_tables:
-        description: The names of the tables in O(route_tables) the endpoint routes from.
+        description:
+          - The names of the tables in O(route_tables) the endpoint routes from. The endpoint routes from these
+            tables only; any other table it routes from is taken off it.
         type: list
         elements: str
         required: true
