@@ -364,6 +364,7 @@ class Routing:
         self.created = {}  # (kind, name) -> ID, made in this run (a describe may not show it yet)
         self.changes = []
         self.not_yet = None  # the last NotFound answer for an ID AWS does not show yet
+        self.all_tables = []  # every table of the VPC at the last read
         self.vpc_id = module.params["vpc_id"]
 
     # ---- reading -------------------------------------------------------------------------------
@@ -378,6 +379,7 @@ class Routing:
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             self.module.fail_json_aws(e, msg="Failed to describe the route tables of %s (vpc_id)" % self.vpc_id)
         endpoints = [e for e in endpoints if e.get("State", "").lower() not in GONE_STATES]
+        self.all_tables = tables  # the unnamed ones too: a subnet may be associated with any table of the VPC
         return (self.by_name(tables, "table", "RouteTableId", "route_tables"),
                 self.by_name(endpoints, "endpoint", "VpcEndpointId", "gateway_endpoints"))
 
@@ -422,7 +424,9 @@ class Routing:
         actions = []
         wanted_subnets = {s: t["name"] for t in params["route_tables"] for s in t["subnets"]}
         associated = {}  # subnet -> (table ID, association ID) over every table of the VPC
-        for table in tables.values():
+        every_table = dict((t["RouteTableId"], t) for t in self.all_tables)
+        every_table.update((t["RouteTableId"], t) for t in tables.values())
+        for table in every_table.values():
             for assoc in table.get("Associations", []):
                 if assoc.get("SubnetId") and assoc.get("AssociationState", {}).get("State", "associated") == "associated":
                     associated[assoc["SubnetId"]] = (table["RouteTableId"], assoc["RouteTableAssociationId"])

@@ -155,6 +155,19 @@ def test_purge_off_keeps_routes_and_subnets_it_does_not_list(run_module, vpc):
     assert _state(vpc)[0]["mithran-public"]["subnets"] == [s["public-a"]]
 
 
+def test_subnet_on_an_unnamed_table_is_moved(run_module, vpc):
+    """A subnet associated by hand with a table that has no Name tag is moved to the table that lists it."""
+    ec2, s = vpc["ec2"], vpc["subnets"]
+    stray = ec2.create_route_table(VpcId=vpc["id"])["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=stray, SubnetId=s["private-a"])
+    failed, result = run_module(mod, _args(vpc))
+    assert not failed, result
+    assert "mithran-private-a: associate %s (was %s)" % (s["private-a"], stray) in result["changes"]
+    assert _state(vpc)[0]["mithran-private-a"]["subnets"] == [s["private-a"]]
+    strays = ec2.describe_route_tables(RouteTableIds=[stray])["RouteTables"][0]
+    assert [a for a in strays.get("Associations", []) if a.get("SubnetId")] == []
+
+
 def test_two_tables_of_one_name_stop_the_run(run_module, vpc):
     for _ in range(2):
         vpc["ec2"].create_route_table(VpcId=vpc["id"], TagSpecifications=[
