@@ -339,6 +339,28 @@ def desired_tags(item):
     return tags
 
 
+def wanted_routes(table):
+    """The routes of one O(route_tables) entry: normalised destination -> (target option, target ID)."""
+    wanted = {}
+    for route in table["routes"]:
+        option = next(key for key in TARGETS if route.get(key))
+        wanted[str(ipaddress.IPv4Network(route["dest"]))] = (option, route[option])
+    return wanted
+
+
+def described(wanted, found):
+    """What AWS holds for each wanted item found, snake_case, with its name."""
+    result = []
+    for item in wanted:
+        current = found.get(item["name"])
+        if current is not None:
+            snake = camel_dict_to_snake_dict(current, ignore_list=["Tags"])
+            snake["tags"] = boto3_tag_list_to_ansible_dict(current.get("Tags", []))
+            snake["name"] = item["name"]
+            result.append(snake)
+    return result
+
+
 def route_target(route):
     """(option, id) of a described route, or None for a route this module leaves alone."""
     if not route.get("DestinationCidrBlock") or route.get("Origin") not in (None, "CreateRoute"):
@@ -446,18 +468,16 @@ class Routing:
                 target = route_target(route)
                 if target:
                     have[route["DestinationCidrBlock"]] = (target, route.get("State"))
-            for route in table["routes"]:
-                dest = str(ipaddress.IPv4Network(route["dest"]))
-                option = next(key for key in TARGETS if route.get(key))
-                args = {"RouteTableId": table_id, "DestinationCidrBlock": dest, TARGETS[option]: route[option]}
+            wanted = wanted_routes(table)
+            for dest, (option, target) in wanted.items():
+                args = {"RouteTableId": table_id, "DestinationCidrBlock": dest, TARGETS[option]: target}
                 if dest not in have:
-                    actions.append(("%s: route %s -> %s" % (name, dest, route[option]), "create_route", args, name))
-                elif have[dest][0] != (option, route[option]) or have[dest][1] == "blackhole":
+                    actions.append(("%s: route %s -> %s" % (name, dest, target), "create_route", args, name))
+                elif have[dest][0] != (option, target) or have[dest][1] == "blackhole":
                     was = have[dest][0][1] + (", blackhole" if have[dest][1] == "blackhole" else "")
-                    actions.append(("%s: route %s -> %s (was %s)" % (name, dest, route[option], was), "replace_route", args, name))
+                    actions.append(("%s: route %s -> %s (was %s)" % (name, dest, target, was), "replace_route", args, name))
             if params["purge_routes"]:
-                wanted = {str(ipaddress.IPv4Network(r["dest"])) for r in table["routes"]}
-                for dest in sorted(set(have) - wanted):
+                for dest in sorted(set(have) - set(wanted)):
                     actions.append(("%s: remove route %s -> %s" % (name, dest, have[dest][0][1]), "delete_route",
                                     {"RouteTableId": table_id, "DestinationCidrBlock": dest}, name))
             for subnet in table["subnets"]:
@@ -609,9 +629,7 @@ class Routing:
         params = self.module.params
         for table in params["route_tables"]:
             routes = {} if params["purge_routes"] else dict(after["route_tables"].get(table["name"], {}).get("routes", {}))
-            for route in table["routes"]:
-                option = next(key for key in TARGETS if route.get(key))
-                routes[str(ipaddress.IPv4Network(route["dest"]))] = route[option]
+            routes.update((dest, target) for dest, (_option, target) in wanted_routes(table).items())
             after["route_tables"][table["name"]] = {"routes": routes, "subnets": sorted(table["subnets"])}
         for endpoint in params["gateway_endpoints"]:
             after["gateway_endpoints"][endpoint["name"]] = {"service": endpoint["service"],
@@ -651,31 +669,15 @@ def main():
     routing = Routing(module)
     tables, endpoints, before, after = routing.run()
     params = module.params
-    result_tables = []
-    for table in params["route_tables"]:
-        current = tables.get(table["name"])
-        if current is not None:
-            described = camel_dict_to_snake_dict(current, ignore_list=["Tags"])
-            described["tags"] = boto3_tag_list_to_ansible_dict(current.get("Tags", []))
-            described["name"] = table["name"]
-            result_tables.append(described)
-    result_endpoints = []
-    for endpoint in params["gateway_endpoints"]:
-        current = endpoints.get(endpoint["name"])
-        if current is not None:
-            described = camel_dict_to_snake_dict(current, ignore_list=["Tags"])
-            described["tags"] = boto3_tag_list_to_ansible_dict(current.get("Tags", []))
-            described["name"] = endpoint["name"]
-            result_endpoints.append(described)
     module.exit_json(
         changed=bool(routing.changes),
         changes=routing.changes,
-        route_table_ids={t["name"]: tables[t["name"]]["RouteTableId"] if t["name"] in tables else "rtb-xxxxxxxx"
+        route_table_ids={t["name"]: tables[t["name"]]["RouteTableId"] if t["name"] in tables else PENDING
                          for t in params["route_tables"]},
         gateway_endpoint_ids={e["name"]: endpoints[e["name"]]["VpcEndpointId"] if e["name"] in endpoints else "vpce-xxxxxxxx"
                               for e in params["gateway_endpoints"]},
-        route_tables=result_tables,
-        gateway_endpoints=result_endpoints,
+        route_tables=described(params["route_tables"], tables),
+        gateway_endpoints=described(params["gateway_endpoints"], endpoints),
         diff=dict(before=before, after=after),
     )
 
