@@ -12,8 +12,8 @@ throttle that outlasts botocore's own attempts fails the module instead of backi
     client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=THROTTLING_CODES))
 
 Every module of this collection that makes a client imports this one, so it is also where botocore_loader
-is put in place: one parsed service model and one built-in handler table per interpreter instead of one per
-client (docs/benchmarks.md).
+is put in place: one parsed service model, one built-in handler table and one client per set of inputs per
+interpreter, instead of one of each per module call (docs/benchmarks.md).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,11 +22,13 @@ __metaclass__ = type
 
 from ansible_collections.mithran.platform.plugins.module_utils.botocore_loader import (
     share_builtin_handlers,
+    share_clients,
     share_data_loader,
 )
 
 share_data_loader()
 share_builtin_handlers()
+share_clients()
 
 THROTTLING_CODES = [
     "ThrottlingException",

@@ -33,6 +33,17 @@ def _fail_json(self, msg="", **kwargs):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_clients():
+    """Each test starts without the boto3 clients an earlier test of the worker built (botocore_loader
+    keeps them per process, as Mitogen's interpreter does for a run)."""
+    from ansible_collections.mithran.platform.plugins.module_utils.botocore_loader import clear_clients
+
+    clear_clients()
+    yield
+    clear_clients()
+
+
+@pytest.fixture(autouse=True)
 def _aws_env(monkeypatch):
     """Dummy credentials and a region; never a real endpoint."""
     for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):

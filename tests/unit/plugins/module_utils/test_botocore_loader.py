@@ -1,7 +1,9 @@
-"""botocore_loader: one parsed service model and one built-in handler table per process, whatever number of
-boto3 Sessions asks for them."""
+"""botocore_loader: one parsed service model, one built-in handler table and one client per set of inputs per
+process, whatever number of boto3 Sessions asks for them."""
 
 import boto3
+import botocore.client
+import botocore.config
 import botocore.handlers
 import botocore.hooks
 import botocore.loaders
@@ -12,7 +14,9 @@ from moto import mock_aws
 from ansible_collections.mithran.platform.plugins.module_utils import aws_retry  # noqa: F401 (installs it)
 from ansible_collections.mithran.platform.plugins.module_utils import botocore_loader
 from ansible_collections.mithran.platform.plugins.module_utils.botocore_loader import (
+    clear_clients,
     share_builtin_handlers,
+    share_clients,
     share_data_loader,
 )
 
@@ -131,3 +135,116 @@ def test_clients_of_copied_sessions_call_the_api_through_the_builtin_handlers():
             assert head["ChecksumCRC32"]
             s3.delete_object(Bucket="handlers-copied", Key="k")
             s3.delete_bucket(Bucket="handlers-copied")
+
+
+# ---- share_clients: one client per set of inputs ----
+
+def _count_clients_built(monkeypatch):
+    built = []
+    original = botocore.client.ClientCreator.create_client
+
+    def counting(self, service_name, *args, **kwargs):
+        built.append(service_name)
+        return original(self, service_name, *args, **kwargs)
+
+    monkeypatch.setattr(botocore.client.ClientCreator, "create_client", counting)
+    return built
+
+
+def test_importing_aws_retry_puts_the_client_cache_in_place_and_it_is_idempotent():
+    assert share_clients() is True
+    installed = boto3.session.Session.client
+    assert share_clients() is True
+    assert boto3.session.Session.client is installed
+
+
+def test_the_same_inputs_get_the_client_an_earlier_session_built(monkeypatch):
+    built = _count_clients_built(monkeypatch)
+    first = _session().client("sqs", config=botocore.config.Config(user_agent="mithran"))
+    again = _session().client("sqs", config=botocore.config.Config(user_agent="mithran"))
+    assert again is first
+    assert built == ["sqs"]
+
+
+@pytest.mark.parametrize("change", [
+    "region", "endpoint", "config", "explicit_keys", "environment_keys", "environment_retries", "profile_vars",
+])
+def test_any_input_that_changes_the_client_gets_another_one(monkeypatch, change):
+    built = _count_clients_built(monkeypatch)
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    first = _session().client("sqs")
+    session, kwargs = _session(), {}
+    if change == "region":
+        session = _session(region_name="us-east-1")
+    elif change == "endpoint":
+        kwargs["endpoint_url"] = "http://127.0.0.1:1"
+    elif change == "config":
+        kwargs["config"] = botocore.config.Config(retries={"max_attempts": 3, "mode": "adaptive"})
+    elif change == "explicit_keys":
+        session = boto3.session.Session(aws_access_key_id="other", aws_secret_access_key="other",
+                                        region_name="eu-west-1")
+    elif change == "environment_keys":
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "another")
+    elif change == "environment_retries":
+        monkeypatch.setenv("AWS_RETRY_MODE", "adaptive")
+    elif change == "profile_vars":
+        session._session.set_config_variable("max_attempts", 7)
+    other = session.client("sqs", **kwargs)
+    assert other is not first
+    assert built == ["sqs", "sqs"]
+    # and each is kept for its own inputs
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    assert _session().client("sqs") is first
+
+
+def test_a_client_whose_events_were_hooked_is_never_handed_out_again():
+    from botocore.stub import Stubber
+
+    client = _session().client("logs")
+    assert _session().client("logs") is client
+    Stubber(client).activate()  # registers its handlers on that client's events
+    fresh = _session().client("logs")
+    assert fresh is not client
+    assert _session().client("logs") is fresh
+
+
+def test_a_session_with_handlers_of_its_own_gets_a_client_of_its_own(monkeypatch):
+    built = _count_clients_built(monkeypatch)
+    plain = _session().client("sqs")
+    hooked = _session()
+    hooked.events.register("before-call.sqs.ListQueues", lambda **kwargs: None)
+    tagged = _session()
+    tagged.events.register("before-call.sqs.ListQueues", lambda **kwargs: None, unique_id="mine")
+    assert hooked.client("sqs") is not plain and hooked.client("sqs") is not plain
+    assert tagged.client("sqs") is not plain
+    assert len(built) == 4
+
+
+def test_placebo_recordings_never_share_a_client(monkeypatch):
+    monkeypatch.setenv("_ANSIBLE_PLACEBO_REPLAY", "/nonexistent")
+    assert _session().client("sqs") is not _session().client("sqs")
+
+
+def test_at_most_the_limit_of_clients_is_kept_least_recently_used_first_out(monkeypatch):
+    monkeypatch.setattr(botocore_loader, "_CLIENT_LIMIT", 3)
+    first = _session().client("sqs")
+    for port in (1, 2):
+        _session().client("sqs", endpoint_url="http://127.0.0.1:%d" % port)
+    assert _session().client("sqs") is first  # used again: now the most recent
+    _session().client("sqs", endpoint_url="http://127.0.0.1:3")  # the endpoint :1 goes
+    assert len(botocore_loader._CLIENTS) == 3
+    assert _session().client("sqs") is first
+    clear_clients()
+    assert _session().client("sqs") is not first
+
+
+def test_shared_clients_call_the_api_of_their_own_region():
+    with mock_aws():
+        for dummy in range(2):
+            west, east = _session().client("ec2"), _session(region_name="us-east-1").client("ec2")
+            vpc = west.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+            assert vpc in [v["VpcId"] for v in west.describe_vpcs()["Vpcs"]]
+            assert vpc not in [v["VpcId"] for v in east.describe_vpcs()["Vpcs"]]
+            west.delete_vpc(VpcId=vpc)
+        assert west is _session().client("ec2")
