@@ -288,6 +288,39 @@ def test_killed_process_then_rerun_sends_only_the_rest(run_module, moto_server, 
     assert set(v["Key"] for v in listed["Versions"]) == set("cad/" + rel for rel in content)
 
 
+def test_files_below_the_default_threshold_go_as_one_put_with_the_checksum_and_no_payload_hash(
+        run_module, moto_server, tmp_path, monkeypatch):
+    """Over real HTTP: every request that sends a file carries the checksum S3 checks, and no SHA256 of the
+    payload (which botocore would compute over every byte for a checksum it did not compute itself)."""
+    from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+    endpoint, client = moto_server
+    content = make_tree(tmp_path, count=3, large=[12 * MIB + 5])
+    sent = []
+    real_client = AnsibleAWSModule.client
+
+    def recording_client(self, service, *a, **kw):
+        conn = real_client(self, service, *a, **kw)
+        conn.meta.events.register("before-send.s3", lambda request, **_: sent.append(
+            (request.method, request.url, dict(request.headers))))
+        return conn
+
+    monkeypatch.setattr(AnsibleAWSModule, "client", recording_client)
+    module_args = args(tmp_path, endpoint_url=endpoint, workers=2)
+    del module_args["multipart_threshold"]  # the default: 100 MiB
+    failed, result = run_module(s3_file_migration, module_args)
+    assert not failed, result["msg"]
+    assert result["uploaded"] == len(content) and result["verification"] == "passed"
+    sends = [(url, headers) for method, url, headers in sent if method in ("PUT", "POST")]
+    assert len(sends) == len(content), "a file below the threshold went in parts: %s" % [u for u, _ in sends]
+    for url, headers in sends:
+        assert headers["X-Amz-Content-SHA256"] == b"UNSIGNED-PAYLOAD", url
+        assert headers["x-amz-checksum-crc32"], url
+    for rel, data in content.items():
+        head = client.head_object(Bucket=BUCKET, Key="cad/" + rel, ChecksumMode="ENABLED")
+        assert head["ChecksumCRC32"] == crc32(data) and "-" not in head["ETag"], rel
+
+
 def test_verify_detects_missing_and_corrupted_objects(run_module, bucket, tmp_path):
     content = make_tree(tmp_path, large=[11 * MIB])
     run_module(s3_file_migration, args(tmp_path))
