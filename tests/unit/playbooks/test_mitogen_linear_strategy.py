@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Mithran platform contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""playbooks/strategy_plugins/mitogen_linear.py: the collections are listed once per run, not per task."""
+"""playbooks/strategy_plugins/mitogen_linear.py: the collections are listed once per run, not per task, and the
+Jinja plugins are loaded before the workers fork."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -187,3 +188,62 @@ def test_a_source_that_is_not_the_file_is_compiled(finder, tmp_path):
     assert "json" in code.co_names and "os" not in code.co_names
     code = plugin._compile_from_bytecode_cache(b"import os\n", str(source), "exec")
     assert "os" in code.co_names
+
+
+# ---- the Jinja plugins loaded once, before the workers fork ----
+
+PROBE = r'''
+import importlib.util, json, os, sys
+root, plugin_path, preload = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+from ansible.plugins.loader import PluginLoader, filter_loader, init_plugin_loader, lookup_loader, test_loader
+init_plugin_loader([os.path.join(root, "collections")])
+spec = importlib.util.spec_from_file_location("probe_strategy", plugin_path)
+plugin = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(plugin)
+if preload:
+    plugin._preload_template_plugins()
+    plugin._preload_template_plugins()  # once per process: the second call loads nothing
+read, write = os.pipe()
+pid = os.fork()
+if pid == 0:  # what Ansible's worker of a task is: a fork of the controller
+    loads = []
+    real = PluginLoader._load_module_source
+    def counting(self, *args, **kwargs):
+        loads.append(str(kwargs.get("path")))
+        return real(self, *args, **kwargs)
+    PluginLoader._load_module_source = counting
+    found = [filter_loader.get("mithran.platform.standard_tags") is not None,
+             filter_loader.get("ansible.builtin.combine") is not None,
+             test_loader.get("ansible.builtin.match") is not None,
+             lookup_loader.get("ansible.builtin.env") is not None]
+    os.write(write, json.dumps({"found": found, "loads": loads}).encode())
+    os._exit(0)
+os.close(write)
+print(os.read(read, 1 << 20).decode())
+os.waitpid(pid, 0)
+'''
+
+
+def _worker_loads(tmp_path, preload):
+    import json
+    import subprocess
+    import sys
+
+    root = os.path.abspath(os.path.join(os.path.dirname(PLUGIN), "..", ".."))
+    probe = tmp_path / "probe.py"
+    probe.write_text(PROBE)
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(root, "ansible.cfg"))
+    proc = subprocess.run([sys.executable, str(probe), root, os.path.abspath(PLUGIN), "1" if preload else "0"],
+                          capture_output=True, text=True, env=env, cwd=root, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_a_worker_forked_after_the_preload_loads_no_filter_test_or_lookup(tmp_path):
+    before = _worker_loads(tmp_path, preload=False)
+    assert before["found"] == [True] * 4
+    # without the preload, the worker loads them itself: this collection's filters, builtin tests, the lookup
+    assert any("/mithran/platform/plugins/filter/" in path for path in before["loads"]), before["loads"]
+    assert any(path.endswith("lookup/env.py") for path in before["loads"]), before["loads"]
+    after = _worker_loads(tmp_path, preload=True)
+    assert after == {"found": [True] * 4, "loads": []}
