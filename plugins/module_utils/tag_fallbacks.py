@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.mithran.platform.plugins.module_utils.aws_retry import THROTTLING_CODES
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
@@ -159,22 +160,35 @@ def tag_filter_list(tag_filters):
     return result
 
 
+# A listing whose page token expired starts again from its first page, at most this many times.
+LISTING_RESTARTS = 3
+
+
 def discover(client, tag_filters=None, resource_type_filters=None):
-    """Every resource GetResources lists for the filters (all pages): {arn: tags}."""
-    request = {"ResourcesPerPage": 100}
+    """Every resource GetResources lists for the filters (all pages): {arn: tags}.
+
+    A page token that has expired (PaginationTokenExpiredException: AWS keeps them for 15 minutes; the local
+    emulator's are good for one request, so a page request sent again after a lost answer finds it gone)
+    restarts the listing from its first page."""
+    first = {"ResourcesPerPage": 100}
     if tag_filters:
-        request["TagFilters"] = tag_filter_list(tag_filters)
+        first["TagFilters"] = tag_filter_list(tag_filters)
     if resource_type_filters:
-        request["ResourceTypeFilters"] = list(resource_type_filters)
-    found = {}
-    while True:
-        page = client.get_resources(aws_retry=True, **request)
-        for item in page.get("ResourceTagMappingList", []):
-            found[item["ResourceARN"]] = boto3_tag_list_to_ansible_dict(item.get("Tags", []))
-        token = page.get("PaginationToken")
-        if not token:
-            return found
-        request["PaginationToken"] = token
+        first["ResourceTypeFilters"] = list(resource_type_filters)
+    for restart in range(LISTING_RESTARTS + 1):
+        request, found = dict(first), {}
+        try:
+            while True:
+                page = client.get_resources(aws_retry=True, **request)
+                for item in page.get("ResourceTagMappingList", []):
+                    found[item["ResourceARN"]] = boto3_tag_list_to_ansible_dict(item.get("Tags", []))
+                token = page.get("PaginationToken")
+                if not token:
+                    return found
+                request["PaginationToken"] = token
+        except is_boto3_error_code("PaginationTokenExpiredException"):
+            if restart == LISTING_RESTARTS:
+                raise
 
 
 def read_tags(client, arns, tagger):

@@ -459,7 +459,14 @@ class Distribution(object):
                 aws_retry=True,
                 DistributionConfigWithTags={"DistributionConfig": config,
                                             "Tags": {"Items": ansible_dict_to_boto3_tag_list(tags)}})
-        except boto_errors() as e:
+        except is_boto3_error_code("DistributionAlreadyExists") as e:
+            # Our caller reference: a create whose answer was lost and that was sent again (AWS answers an
+            # identical repeat with the distribution it made, moto with this error), or another run's.
+            found = self.find()
+            if found is None:
+                self.module.fail_json_aws(e, msg="Failed to create distribution %s" % self.params["name"])
+            return found[0]
+        except boto_errors() as e:  # pylint: disable=duplicate-except
             self.module.fail_json_aws(e, msg="Failed to create distribution %s" % self.params["name"])
         return response["Distribution"]["Id"]
 

@@ -55,6 +55,32 @@ def test_create_then_noop(run_module, aws):
     assert len(distributions()) == 1 and len(oacs()) == 1
 
 
+def test_a_create_whose_answer_was_lost_is_found_not_made_twice(run_module, aws, monkeypatch):
+    """CreateDistributionWithTags reaches CloudFront, its answer is lost (a 503 here), the retry is refused with
+    DistributionAlreadyExists (as moto does for a repeat; AWS answers it with the distribution it made)."""
+    import botocore.client
+    import botocore.exceptions
+
+    real = botocore.client.BaseClient._make_api_call
+    lost = []
+
+    def losing(self, operation, params):
+        response = real(self, operation, params)
+        if operation == "CreateDistributionWithTags" and not lost:
+            lost.append(response["Distribution"]["Id"])
+            raise botocore.exceptions.ClientError(
+                {"Error": {"Code": "ServiceUnavailable", "Message": "the answer was lost"},
+                 "ResponseMetadata": {"HTTPStatusCode": 503}}, operation)
+        return response
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", losing)
+    failed, result = run_module(cdn, args())
+    assert not failed, result["msg"]
+    [d] = distributions()
+    assert lost == [d["id"]] and result["distribution"]["id"] == d["id"] and result["changed"]
+    assert d["tags"] == {"Service": "edge"}
+
+
 def test_check_mode_creates_nothing(run_module, aws):
     failed, result = run_module(cdn, args(), check_mode=True)
     assert not failed and result["changed"]

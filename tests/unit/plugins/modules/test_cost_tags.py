@@ -176,3 +176,41 @@ def test_unsupported_type_without_fallback_fails_with_the_arn(run_module, aws):
     arn = "arn:aws:sqs:us-west-2:123456789012:q"
     failed, result = run_module(cost_tags, dict(tags=BASE, discover=False, resources=[{"arn": arn, "service": "backend"}]))
     assert failed and arn in result["msg"]
+
+
+def test_a_page_token_that_expired_after_a_lost_answer_restarts_the_listing(run_module, aws, monkeypatch):
+    """105 tagged groups, two pages of GetResources. The answer to the second page is lost (503) after moto
+    served it; the retry sends the same token, which moto keeps for one request only
+    (PaginationTokenExpiredException, as AWS after 15 minutes): the listing starts again and finds every group."""
+    import botocore.client
+    import botocore.exceptions
+
+    ec2 = boto3.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+    groups = [ec2.create_security_group(
+        GroupName="sg-%03d" % i, Description="x", VpcId=vpc,
+        TagSpecifications=[{"ResourceType": "security-group", "Tags": IDENT + [{"Key": "Service", "Value": "network"}]}],
+    )["GroupId"] for i in range(105)]
+    real = botocore.client.BaseClient._make_api_call
+    lost, expired = [], []
+
+    def losing(self, operation, params):
+        try:
+            response = real(self, operation, params)
+        except botocore.exceptions.ClientError as e:
+            expired.append(e.response["Error"]["Code"])
+            raise
+        if operation == "GetResources" and params.get("PaginationToken") and not lost:
+            lost.append(params["PaginationToken"])
+            raise botocore.exceptions.ClientError(
+                {"Error": {"Code": "ServiceUnavailable", "Message": "the answer was lost"},
+                 "ResponseMetadata": {"HTTPStatusCode": 503}}, operation)
+        return response
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", losing)
+    failed, result = run_module(cost_tags, dict(tags=BASE))
+    assert not failed, result["msg"]
+    assert lost and expired == ["PaginationTokenExpiredException"]
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", real)
+    for group in groups:
+        assert tags_of_sg(group)["CostCenter"] == "manufacturing-platform", group
