@@ -167,9 +167,9 @@ LISTING_RESTARTS = 3
 def discover(client, tag_filters=None, resource_type_filters=None):
     """Every resource GetResources lists for the filters (all pages): {arn: tags}.
 
-    A page token that has expired (PaginationTokenExpiredException: AWS keeps them for 15 minutes; the local
-    emulator's are good for one request, so a page request sent again after a lost answer finds it gone)
-    restarts the listing from its first page."""
+    A page token that has expired (PaginationTokenExpiredException: AWS keeps them for 15 minutes, and some
+    implementations for one request only, so that a page request sent again after a lost answer finds it
+    gone: known gaps, in docs/) restarts the listing from its first page."""
     first = {"ResourcesPerPage": 100}
     if tag_filters:
         first["TagFilters"] = tag_filter_list(tag_filters)

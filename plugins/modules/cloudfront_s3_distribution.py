@@ -460,8 +460,8 @@ class Distribution(object):
                 DistributionConfigWithTags={"DistributionConfig": config,
                                             "Tags": {"Items": ansible_dict_to_boto3_tag_list(tags)}})
         except is_boto3_error_code("DistributionAlreadyExists") as e:
-            # Our caller reference: a create whose answer was lost and that was sent again (AWS answers an
-            # identical repeat with the distribution it made, moto with this error), or another run's.
+            # Our caller reference: a create whose answer was lost and that was sent again with another
+            # config, or answered with this error even when identical (known gaps, in docs/), or another run's.
             found = self.find()
             if found is None:
                 self.module.fail_json_aws(e, msg="Failed to create distribution %s" % self.params["name"])
